@@ -1,0 +1,61 @@
+"""lmer(): lme4's four stages chained, and nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .convergence import check_convergence
+from .design import model_matrices
+from .deviance import cross_products, make_deviance, solve_pls
+from .errors import FitError
+from .formula import parse_formula
+from .optimize import optimize_theta
+from .results import LmerFit
+
+__all__ = ["lmer"]
+
+
+def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
+         check_conv: bool = True, data_name: str | None = None) -> LmerFit:
+    """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
+    parsed = parse_formula(formula)
+    mm = model_matrices(parsed, data)
+    return fit_matrices(mm, reml, optimizer=optimizer, check_conv=check_conv,
+                        data_name=data_name or "data")
+
+
+def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str = "bobyqa",
+                 check_conv: bool = True, theta0: np.ndarray | None = None,
+                 data_name: str = "data") -> LmerFit:
+    """Stages 2-4 on prepared model matrices (bootstraps call this with a new response y)."""
+    if y is not None:
+        mm = _with_response(mm, y)
+    cp = cross_products(mm)
+    devfun = make_deviance(cp, reml)
+    start = mm.theta0 if theta0 is None else np.asarray(theta0, float)
+    opt = optimize_theta(devfun, start, mm.lower, optimizer)
+    if not np.isfinite(opt.fmin):
+        raise FitError(
+            "The model could not be fitted: the deviance is not finite at the estimates. "
+            "This happens when the response is constant or perfectly predicted by the fixed "
+            "effects. Check the response column and the fixed-effect terms."
+        )
+    messages = list(mm.messages)
+    if not opt.converged:
+        messages.append(f"convergence code from optimizer ({opt.optimizer}): {opt.message}")
+    derivs = None
+    if check_conv:
+        conv_messages, derivs = check_convergence(devfun, opt.theta, opt.fmin, mm.lower)
+        messages += conv_messages
+    pls = solve_pls(cp, opt.theta, reml)
+    return LmerFit(mm, cp, reml, opt, pls, tuple(messages), derivs, data_name)
+
+
+def _with_response(mm, y):
+    from dataclasses import replace
+
+    y = np.asarray(y, dtype=float)
+    if y.shape != mm.y.shape:
+        raise ValueError(f"A new response needs {mm.n} values, got {y.shape}.")
+    return replace(mm, y=y)

@@ -1,0 +1,201 @@
+"""Stage 4 of lmer(), like lme4's mkMerMod: the fitted model and what users read from it.
+
+Names follow lme4 so that a student can look each one up in R's documentation:
+fixef, ranef, coef, VarCorr (varcorr), vcov, sigma, logLik, AIC, BIC, fitted, residuals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .convergence import Derivatives, is_singular
+from .deviance import CrossProducts, PlsSolution
+from .design import ModelMatrices
+from .optimize import OptSummary
+
+__all__ = ["LmerFit"]
+
+
+@dataclass(frozen=True, eq=False)
+class LmerFit:
+    """A fitted linear mixed model (lme4's merMod)."""
+
+    mm: ModelMatrices
+    cp: CrossProducts
+    reml: bool
+    opt: OptSummary
+    pls: PlsSolution
+    messages: tuple[str, ...]
+    derivs: Derivatives | None = None
+    data_name: str = "data"
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ----- scalars -------------------------------------------------------------------------
+    @property
+    def formula(self) -> str:
+        return self.mm.formula.text
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.opt.theta
+
+    @property
+    def objective(self) -> float:
+        """REML criterion for REML fits, deviance (-2 log-likelihood) for ML fits."""
+        return self.opt.fmin
+
+    @property
+    def sigma(self) -> float:
+        return self.pls.sigma
+
+    @property
+    def nobs(self) -> int:
+        return self.mm.n
+
+    @property
+    def npar(self) -> int:
+        """Number of parameters: fixed effects, theta and sigma (R's logLik df)."""
+        return self.mm.p + len(self.theta) + 1
+
+    @property
+    def loglik(self) -> float:
+        """lme4's logLik: minus half the objective (the REML criterion for REML fits)."""
+        return -0.5 * self.objective
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.loglik + 2.0 * self.npar
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.loglik + np.log(self.nobs) * self.npar
+
+    @property
+    def deviance(self) -> float:
+        """-2 log-likelihood at the ML scale (for REML fits: lme4's deviance(REML = FALSE))."""
+        if not self.reml:
+            return self.objective
+        f = self.pls.factor
+        n = self.nobs
+        return f.ldL2 + n * (1.0 + np.log(2.0 * np.pi * f.pwrss / n))
+
+    @property
+    def df_resid(self) -> int:
+        return self.nobs - self.npar
+
+    @property
+    def converged(self) -> bool:
+        """True unless the optimizer or lme4's gradient/Hessian checks complained."""
+        bad = ("failed to converge", "unable to evaluate", "convergence code", "Hessian")
+        return self.opt.converged and not any(b in m for m in self.messages for b in bad)
+
+    @property
+    def is_singular(self) -> bool:
+        return is_singular(self.theta, self.mm.lower)
+
+    @property
+    def ngroups(self) -> dict[str, int]:
+        """Number of levels per grouping factor, in lme4's order (ngrps)."""
+        return {b.group: b.m for b in self.cp.blocks}
+
+    # ----- fixed effects -------------------------------------------------------------------
+    @cached_property
+    def fixef(self) -> pd.Series:
+        return pd.Series(self.pls.beta, index=list(self.mm.xnames), name="Estimate")
+
+    def vcov(self) -> pd.DataFrame:
+        """Covariance of the fixed-effect estimates: sigma^2 (RX'RX)^-1."""
+        rx_inv = np.linalg.inv(self.pls.factor.RX)
+        names = list(self.mm.xnames)
+        return pd.DataFrame(self.sigma**2 * rx_inv.T @ rx_inv, index=names, columns=names)
+
+    def coef_table(self) -> pd.DataFrame:
+        """Estimate, Std. Error and t value per fixed effect (summary(fit)$coefficients)."""
+        se = np.sqrt(np.diag(self.vcov().to_numpy()))
+        beta = self.pls.beta
+        return pd.DataFrame({"Estimate": beta, "Std. Error": se, "t value": beta / se},
+                            index=list(self.mm.xnames))
+
+    # ----- random effects ------------------------------------------------------------------
+    def _covariances(self) -> list[tuple[str, tuple[str, ...], np.ndarray]]:
+        """(VarCorr group name, column names, covariance matrix) per term, lme4's order."""
+        out, seen, start = [], {}, 0
+        for t in self.mm.reterms:
+            lam = np.zeros((t.q, t.q))
+            rows, cols = np.tril_indices(t.q)
+            order = np.lexsort((rows, cols))
+            lam[rows[order], cols[order]] = self.theta[start : start + t.ntheta]
+            start += t.ntheta
+            count = seen.get(t.group, 0)
+            seen[t.group] = count + 1
+            name = t.group if count == 0 else f"{t.group}.{count}"  # R's make.unique
+            out.append((name, t.cnames, self.sigma**2 * lam @ lam.T))
+        return out
+
+    def varcorr(self) -> pd.DataFrame:
+        """as.data.frame(VarCorr(fit)): grp, var1, var2, vcov, sdcor ('' where R has NA)."""
+        rows = []
+        for name, cnames, cov in self._covariances():
+            sd = np.sqrt(np.diag(cov))
+            rows += [(name, c, "", cov[i, i], sd[i]) for i, c in enumerate(cnames)]
+            for j in range(len(cnames)):
+                for i in range(j + 1, len(cnames)):
+                    corr = cov[i, j] / (sd[i] * sd[j]) if sd[i] * sd[j] > 0 else np.nan
+                    rows.append((name, cnames[j], cnames[i], cov[i, j], corr))
+        rows.append(("Residual", "", "", self.sigma**2, self.sigma))
+        return pd.DataFrame(rows, columns=["grp", "var1", "var2", "vcov", "sdcor"])
+
+    def ranef(self) -> dict[str, pd.DataFrame]:
+        """Conditional modes of the random effects per grouping factor (rows = levels)."""
+        out = {}
+        for blk, b in zip(self.cp.blocks, self.pls.b, strict=True):
+            names = [c for k, _ in blk.term_slices for c in self.mm.reterms[k].cnames]
+            levels = self.mm.reterms[blk.term_slices[0][0]].factor.levels
+            out[blk.group] = pd.DataFrame(b, index=pd.Index(levels, name=blk.group),
+                                          columns=names)
+        return out
+
+    def coef(self) -> dict[str, pd.DataFrame]:
+        """Per-group coefficients: fixed effects plus that group's random effects."""
+        out = {}
+        for group, re in self.ranef().items():
+            table = pd.DataFrame(np.tile(self.pls.beta, (len(re), 1)), index=re.index,
+                                 columns=list(self.mm.xnames))
+            for col in re.columns:
+                table[col] = (table[col] if col in table else 0.0) + re[col]
+            out[group] = table
+        return out
+
+    # ----- predictions ---------------------------------------------------------------------
+    def _re_part(self) -> np.ndarray:
+        total = np.zeros(self.nobs)
+        for blk, b in zip(self.cp.blocks, self.pls.b, strict=True):
+            total += np.einsum("nq,nq->n", blk.Zi, b[blk.codes])
+        return total
+
+    def fitted(self) -> np.ndarray:
+        """X beta + Z b for the rows used in the fit."""
+        return self.mm.X @ self.pls.beta + self._re_part()
+
+    def residuals(self) -> np.ndarray:
+        return self.mm.y - self.fitted()
+
+    def predict(self, newdata: pd.DataFrame | None = None, re_form: str | None = None):
+        """Predictions; re_form='~0' gives the population level. New levels get b = 0."""
+        from .prediction import predict
+
+        return predict(self, newdata, re_form)
+
+    def summary(self):
+        """lme4's summary(): tables, and a str() that prints like R."""
+        from .summary import summarize
+
+        return summarize(self)
+
+    def __repr__(self) -> str:
+        kind = "REML" if self.reml else "ML"
+        return f"<LmerFit {self.formula!r} ({kind}), objective={self.objective:.4f}>"

@@ -1,0 +1,305 @@
+"""parse_formula: tables of formula -> expected terms, and bad formula -> message and caret.
+
+Expected terms follow R 4.x ``terms()`` (term order, variable order, intercept) and
+lme4 1.1-31 ``findbars(expandDoubleVerts(f))`` for the random terms.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lmm_core.errors import FormulaError
+from lmm_core.formula import parse_formula, tokenize
+from lmm_core.terms import BinOp, Call, ModelTerms, Name, Neg, Num, RandomTerm
+
+
+def _term(t) -> tuple[str, ...]:
+    return (t,) if isinstance(t, str) else tuple(t)
+
+
+def fx(*terms, intercept: bool = True) -> ModelTerms:
+    """Model terms: a string is a main effect, a tuple an interaction."""
+    return ModelTerms(intercept=intercept, terms=tuple(_term(t) for t in terms))
+
+
+def re(group: str, *terms, intercept: bool = True) -> RandomTerm:
+    """A random term; group "b:a" is the interaction of b and a."""
+    return RandomTerm(effects=fx(*terms, intercept=intercept), group=tuple(group.split(":")))
+
+
+def case(formula, fixed, *random, response="y"):
+    return pytest.param(formula, response, fixed, random, id=formula)
+
+
+CASES = [
+    # fixed part: intercept
+    case("y ~ x", fx("x")),
+    case("y ~ 1", fx()),
+    case("y ~ 0", fx(intercept=False)),
+    case("y ~ 1 + x", fx("x")),
+    case("y ~ 0 + x", fx("x", intercept=False)),
+    case("y ~ x - 1", fx("x", intercept=False)),
+    case("y ~ -1 + x", fx("x", intercept=False)),
+    case("y ~ x + 0", fx("x", intercept=False)),
+    case("y ~ 0 + x + 1", fx("x")),
+    # fixed part: crossing, nesting, interactions, repeats, order
+    case("y ~ a*b", fx("a", "b", ("a", "b"))),
+    case(
+        "y ~ a*b*c",
+        fx("a", "b", "c", ("a", "b"), ("a", "c"), ("b", "c"), ("a", "b", "c")),
+    ),
+    case("y ~ (a + b):c", fx(("a", "c"), ("b", "c"))),
+    case("y ~ (a + b)*c", fx("a", "b", "c", ("a", "c"), ("b", "c"))),
+    case("y ~ a/b", fx("a", ("a", "b"))),
+    case("y ~ (a + b)/c", fx("a", "b", ("a", "b", "c"))),
+    case("y ~ a/b/c", fx("a", ("a", "b"), ("a", "b", "c"))),
+    case("y ~ a + a", fx("a")),
+    case("y ~ a:b + b:a", fx(("a", "b"))),
+    case("y ~ b + a + a:b", fx("b", "a", ("b", "a"))),
+    case("y ~ a:b + c", fx("c", ("a", "b"))),
+    case("y ~ b:a + a", fx("a", ("b", "a"))),
+    case("y ~ a*b - a:b", fx("a", "b")),
+    case("y ~ a*b - a", fx("b", ("a", "b"))),
+    case("y ~ a + b:c + d", fx("a", "d", ("b", "c"))),
+    case("y ~ x:log(z)", fx(("x", "log(z)"))),
+    # transforms and their R labels
+    case(
+        "log(y) ~ scale(x) + I(x^2) + (1|g)", fx("scale(x)", "I(x^2)"), re("g"), response="log(y)"
+    ),
+    case("y ~ I(x*2)", fx("I(x * 2)")),
+    case("y ~ I(x/2) + I(x+1) + I(x - 1)", fx("I(x/2)", "I(x + 1)", "I(x - 1)")),
+    case("y ~ I(-x) + I((x-1)^2)", fx("I(-x)", "I((x - 1)^2)")),
+    case("y ~ log(x + 1) + I(0.5 * x) + I(x * 2.0)", fx("log(x + 1)", "I(0.5 * x)", "I(x * 2)")),
+    case("y ~ I(log(x)^2) + I(x^-1) + I(-x^2)", fx("I(log(x)^2)", "I(x^-1)", "I(-x^2)")),
+    case("y ~ sqrt(x) + abs(x) + exp(x)", fx("sqrt(x)", "abs(x)", "exp(x)")),
+    case("y ~ log2(x) + log10(x) + log1p(x)", fx("log2(x)", "log10(x)", "log1p(x)")),
+    case("y ~ log(x) + log( x )", fx("log(x)")),
+    # names
+    case("y ~ `my col` + x", fx("my col", "x")),
+    case("y ~ .x + x.1 + x_2 + X2", fx(".x", "x.1", "x_2", "X2")),
+    case("y~x+(1|g)", fx("x"), re("g")),
+    case("y ~ x +\n    (1 | g)\n", fx("x"), re("g")),
+    # random terms
+    case(
+        "Reaction ~ Days + (Days | Subject)", fx("Days"), re("Subject", "Days"), response="Reaction"
+    ),
+    case(
+        "Reaction ~ Days + (Days || Subject)",
+        fx("Days"),
+        re("Subject"),
+        re("Subject", "Days", intercept=False),
+        response="Reaction",
+    ),
+    case("y ~ (1 | g)", fx(), re("g")),
+    case("y ~ (x | g)", fx(), re("g", "x")),
+    case("y ~ (1 + x | g)", fx(), re("g", "x")),
+    case("y ~ (0 + x | g)", fx(), re("g", "x", intercept=False)),
+    case("y ~ (x - 1 | g)", fx(), re("g", "x", intercept=False)),
+    case("y ~ (1 + x + z | g)", fx(), re("g", "x", "z")),
+    case("y ~ (x*f | g)", fx(), re("g", "x", "f", ("x", "f"))),
+    case("y ~ (a/b | g)", fx(), re("g", "a", ("a", "b"))),
+    case("y ~ (1|g) + x", fx("x"), re("g")),
+    case("y ~ (1|g) + x - 1", fx("x", intercept=False), re("g")),
+    case("y ~ ((1 | g))", fx(), re("g")),
+    case("y ~ ((1 | g) + x)", fx("x"), re("g")),
+    case("y ~ a*b + (1|g) + (1|h)", fx("a", "b", ("a", "b")), re("g"), re("h")),
+    case("y ~ x + (1 | h) + (x | g)", fx("x"), re("h"), re("g", "x")),
+    case("y ~ 0 + f + (0 + f | g)", fx("f", intercept=False), re("g", "f", intercept=False)),
+    case("y ~ 1 + x + (1 | a/b)", fx("x"), re("b:a"), re("a")),
+    case(
+        "extro ~ open + agree + social + (1 | school/class)",
+        fx("open", "agree", "social"),
+        re("class:school"),
+        re("school"),
+        response="extro",
+    ),
+    case("y ~ (1 | a/b/c)", fx(), re("c:b:a"), re("b:a"), re("a")),
+    case("y ~ (1 | a:b)", fx(), re("a:b")),
+    case("y ~ (1 | a:b/c)", fx(), re("c:a:b"), re("a:b")),
+    # || (lme4 1.1-31 expandDoubleVerts), also with nesting
+    case("y ~ (x || g)", fx(), re("g"), re("g", "x", intercept=False)),
+    case(
+        "y ~ (1 + x + z || g)",
+        fx(),
+        re("g"),
+        re("g", "x", intercept=False),
+        re("g", "z", intercept=False),
+    ),
+    case("y ~ (0 + x || g)", fx(), re("g", "x", intercept=False)),
+    case(
+        "y ~ x + (x || a/b)",
+        fx("x"),
+        re("b:a"),
+        re("a"),
+        re("b:a", "x", intercept=False),
+        re("a", "x", intercept=False),
+    ),
+    case(
+        "y ~ (x*f || g)",
+        fx(),
+        re("g"),
+        re("g", "x", intercept=False),
+        re("g", "f", intercept=False),
+        re("g", ("x", "f"), intercept=False),
+    ),
+]
+
+
+@pytest.mark.parametrize(("formula", "response", "fixed", "random"), CASES)
+def test_parse(formula, response, fixed, random):
+    parsed = parse_formula(formula)
+    assert parsed.text == formula
+    assert parsed.response == response
+    assert parsed.fixed == fixed
+    assert parsed.random == random
+
+
+VARIABLES = [
+    ("y ~ x", {"y": Name("y"), "x": Name("x")}),
+    (
+        "log(y) ~ scale(x) + I(x^2) + (1|g)",
+        {
+            "log(y)": Call("log", (Name("y"),)),
+            "scale(x)": Call("scale", (Name("x"),)),
+            "I(x^2)": Call("I", (BinOp("^", Name("x"), Num(2.0)),)),
+        },
+    ),
+    (
+        "y ~ I(-x^2) + I((x - 1) * 2) + (z | g)",
+        {
+            "y": Name("y"),
+            "I(-x^2)": Call("I", (Neg(BinOp("^", Name("x"), Num(2.0))),)),
+            "I((x - 1) * 2)": Call("I", (BinOp("*", BinOp("-", Name("x"), Num(1.0)), Num(2.0)),)),
+            "z": Name("z"),
+        },
+    ),
+    (
+        "y ~ log(x + 1)",
+        {"y": Name("y"), "log(x + 1)": Call("log", (BinOp("+", Name("x"), Num(1.0)),))},
+    ),
+    ("y ~ `my col`", {"y": Name("y"), "my col": Name("my col")}),
+    (
+        "y ~ I(log(x) / 2)",
+        {
+            "y": Name("y"),
+            "I(log(x)/2)": Call("I", (BinOp("/", Call("log", (Name("x"),)), Num(2.0)),)),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("formula", "variables"), VARIABLES, ids=[v[0] for v in VARIABLES])
+def test_variables(formula, variables):
+    parsed = parse_formula(formula)
+    assert parsed.variables == variables
+    assert list(parsed.variables) == list(variables)  # response first, then first use
+
+
+def test_variables_keep_order_of_first_use_and_skip_grouping():
+    parsed = parse_formula("y ~ b + (a | g) + a:b + (1 | h/k)")
+    assert list(parsed.variables) == ["y", "b", "a"]
+    assert parsed.grouping_variables == ("g", "k", "h")
+
+
+ERRORS = [
+    # (formula, fragment of the message, caret position)
+    ("", "empty", None),
+    ("   ", "empty", None),
+    ("y + x", "needs a ~", None),
+    ("~ x", "needs a response: write it left of ~", 0),
+    ("  ~ x", "needs a response", 2),
+    ("y ~ x ~ z", "only one ~", 6),
+    ("y ~", "Nothing after ~", 2),
+    ("y ~ (x + z", "this '(' is never closed. Add a ')'", 4),
+    ("y ~ x + z)", "this ')' has no matching '('", 9),
+    ("y ~ log((x)", "never closed", 8),
+    ("y ~ x + (1 || g", "never closed", 8),
+    ("y ~ x +", "'+' needs a term after it", 6),
+    ("y ~ x :", "':' needs a term after it", 6),
+    ("y ~ (x + ) + z", "'+' needs a term after it", 7),
+    ("y ~ x + * z", "Two operators in a row", 8),
+    ("y ~ * x", "'*' needs a term before it", 4),
+    ("y ~ x $ z", "can't read '$'", 6),
+    ("y = x", "not '='", 2),
+    ("y ~ 'x'", "no quotes", 4),
+    ("y ~ x + `a b", "backtick ` is never closed", 8),
+    ("y ~ x z", "next to each other", 6),
+    ("y ~ x (1 | g)", "put +, * or : before '('", 6),
+    ("y ~ x, z", "comma", 5),
+    ("y ~ ()", "Empty parentheses", 4),
+    ("(y ~ x)", "not inside parentheses", 3),
+    ("y + z ~ x", "left of ~ must be one column", 2),
+    ("y ~ y + x", "y is the response", 4),
+    ("y ~ .", "'.' (all other columns)", 4),
+    ("y ~ 2 + x", "number 2 can't be a term", 4),
+    ("y ~ x:1", "number 1 can't be a term", 6),
+    ("y ~ x^2", "write I(x^2) for a square, or a*b for interactions", 5),
+    ("y ~ (a + b)^2", "only works inside I()", 12),
+    ("y ~ foo(x)", "Unknown function foo(): a formula can use log(), log2()", 4),
+    ("y ~ Log(x)", "did you mean log()?", 4),
+    ("y ~ factor(x)", "factor", 4),
+    ("y ~ log(x, 2)", "log() takes 1 argument here, but has 2", 4),
+    ("y ~ I()", "I() takes 1 argument here, but has 0", 4),
+    ("y ~ I(x:z)", "':' (interaction) can't be inside a function", 7),
+    ("y ~ x + 1 | g", "needs its own parentheses: wrap it, as in (1 | g)", 10),
+    ("y ~ x | g", "as in (x | g)", 6),
+    ("y ~ x + ( | g)", "Nothing before the bar", 10),
+    (
+        "y ~ x + (1 | )",
+        "(1 | ) needs a grouping variable after the bar, e.g. (1 | participant)",
+        13,
+    ),
+    ("y ~ x + (1 || )", "needs a grouping variable", 14),
+    ("y ~ x + (1 | (x | g))", "can't contain another one", 16),
+    ("y ~ x + ((1 | g) | h)", "can't contain another one", 12),
+    ("y ~ x + (1 | g | h)", "only one bar", 11),
+    ("y ~ x + (0 | g)", "has no effects", 11),
+    ("y ~ x + (1 | log(g))", "not log(g)", 13),
+    ("y ~ x + (1 | 1)", "grouping variable (a column name)", 13),
+    ("y ~ x + (1 | a + b)", "Only one grouping factor per term", 15),
+    ("y ~ x:(1 | g)", "Add random-effect terms with +", 6),
+    ("y ~ x - (1 | g)", "Add random-effect terms with +", 8),
+    ("y ~ -x:z", "To remove an interaction", 4),
+    ("y ~ log(x | g)", "can't be inside a function", 10),
+]
+
+
+@pytest.mark.parametrize(("formula", "fragment", "position"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors(formula, fragment, position):
+    with pytest.raises(FormulaError) as info:
+        parse_formula(formula)
+    assert fragment in str(info.value)
+    assert info.value.position == position
+
+
+def test_error_shows_formula_line_and_caret():
+    with pytest.raises(FormulaError) as info:
+        parse_formula("y ~ x + 1 | g")
+    lines = str(info.value).splitlines()
+    assert lines[-2] == "    y ~ x + 1 | g"
+    assert lines[-1] == "    " + " " * 10 + "^"
+
+
+def test_caret_stays_under_bad_character_in_multiline_formula():
+    with pytest.raises(FormulaError) as info:
+        parse_formula("y ~ x +\n\tz $ w")
+    assert info.value.position == 11
+    lines = str(info.value).splitlines()
+    assert lines[-2] == "    y ~ x +  z $ w"
+    assert lines[-1].index("^") == lines[-2].index("$")
+
+
+def test_tokenizer_reads_numbers_names_and_two_char_bar():
+    tokens = tokenize("y~.5+1e-3*`a b`||x2")
+    assert [(t.kind, t.text) for t in tokens] == [
+        ("name", "y"),
+        ("op", "~"),
+        ("num", ".5"),
+        ("op", "+"),
+        ("num", "1e-3"),
+        ("op", "*"),
+        ("name", "a b"),
+        ("op", "||"),
+        ("name", "x2"),
+        ("end", ""),
+    ]
