@@ -113,12 +113,33 @@ class LmerFit:
         names = list(self.mm.xnames)
         return pd.DataFrame(self.sigma**2 * rx_inv.T @ rx_inv, index=names, columns=names)
 
-    def coef_table(self) -> pd.DataFrame:
-        """Estimate, Std. Error and t value per fixed effect (summary(fit)$coefficients)."""
+    def coef_table(self, ddf: str | None = None) -> pd.DataFrame:
+        """Estimate, Std. Error and t value per fixed effect (summary(fit)$coefficients).
+
+        ddf adds ``df`` and ``Pr(>|t|)`` columns: "Satterthwaite" (lmerTest's default),
+        "residual" (n - p) or "Wald" (a z test, infinite df).
+        """
         se = np.sqrt(np.diag(self.vcov().to_numpy()))
         beta = self.pls.beta
-        return pd.DataFrame({"Estimate": beta, "Std. Error": se, "t value": beta / se},
-                            index=list(self.mm.xnames))
+        table = pd.DataFrame({"Estimate": beta, "Std. Error": se, "t value": beta / se},
+                             index=list(self.mm.xnames))
+        if ddf is None:
+            return table
+        from .satterthwaite import add_ddf
+
+        return add_ddf(self, table, ddf)
+
+    def confint(self, method: str = "profile", level: float = 0.95, **kwargs) -> pd.DataFrame:
+        """Confidence intervals like lme4's confint(): "profile", "Wald" or "boot"."""
+        from .confint import confint
+
+        return confint(self, method=method, level=level, **kwargs)
+
+    def simulate(self, nsim: int = 1, *, rng=None, use_u: bool = False, as_frame: bool = False):
+        """New responses from the fitted model (lme4's simulate): an (n, nsim) array."""
+        from .simulate import simulate
+
+        return simulate(self, nsim, rng=rng, use_u=use_u, as_frame=as_frame)
 
     # ----- random effects ------------------------------------------------------------------
     def _covariances(self) -> list[tuple[str, tuple[str, ...], np.ndarray]]:
@@ -190,11 +211,14 @@ class LmerFit:
 
         return predict(self, newdata, re_form)
 
-    def summary(self):
-        """lme4's summary(): tables, and a str() that prints like R."""
+    def summary(self, ddf: str | None = None):
+        """lme4's summary(): tables, and a str() that prints like R.
+
+        With ddf="Satterthwaite" it prints lmerTest's layout (df and p-value columns).
+        """
         from .summary import summarize
 
-        return summarize(self)
+        return summarize(self, ddf=ddf)
 
     def __repr__(self) -> str:
         kind = "REML" if self.reml else "ML"
