@@ -191,7 +191,7 @@ class _Parser:
             left = Binary(tok.text, left, self.expression(bp[1], tok), tok.pos)
 
     def prefix(self, tok: Token, after: Token | None):
-        if tok.kind == "name" and not tok.quoted and self.peek().is_op("("):
+        if tok.kind == "name" and self._calls(tok):
             return self.call(tok)
         if tok.kind == "name":
             return Ident(tok.text, tok.pos)
@@ -204,6 +204,13 @@ class _Parser:
         if tok.kind == "op" and tok.text in PREFIX:
             return Unary(tok.text, self.expression(PREFIX[tok.text], tok), tok.pos)
         raise _missing_operand(tok, after)
+
+    def _calls(self, name: Token) -> bool:
+        """A name before '(' is a call, unless unknown and spaced (``x (1 | g)`` lacks a +)."""
+        opening = self.peek()
+        if name.quoted or not opening.is_op("("):
+            return False
+        return name.text in T.TRANSFORMS or opening.pos == name.pos + len(name.text)
 
     def call(self, name: Token) -> CallNode:
         if name.text not in T.TRANSFORMS:
@@ -245,7 +252,7 @@ def _missing_operand(tok: Token, after: Token | None) -> FormulaError:
         return problem(
             "(1 | ) needs a grouping variable after the bar, e.g. (1 | participant).", tok.pos
         )
-    if before == "~":
+    if before == "~" and tok.kind == "end":
         return problem(
             "Nothing after ~: write the predictors there, e.g. y ~ x (or y ~ 1 for an "
             "intercept only).",
@@ -263,7 +270,7 @@ def _after_operator(tok: Token, before: str | None, after: Token | None) -> Form
         return problem(
             f"'{before}' needs a term after it: add one, or delete the '{before}'.", after.pos
         )
-    if before not in (None, "("):
+    if before not in (None, "(", "~"):
         return problem(
             f"Two operators in a row, '{before}' and then '{tok.text}': delete one, or put a "
             "term between them.",
@@ -311,6 +318,10 @@ def parse_formula(text: str) -> T.Formula:
     """
     try:
         return _parse(text)
+    except RecursionError:
+        raise FormulaError(
+            "The formula is too long or too deeply nested to read: shorten it.", text, None
+        ) from None
     except FormulaError as err:
         if err.formula:
             raise
