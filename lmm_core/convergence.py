@@ -6,8 +6,8 @@ step 1e-4 at the optimum. Messages are lme4's words, so students can look them u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -84,14 +84,21 @@ def _hessian_messages(hess: np.ndarray, tol: float = HESS_TOL) -> list[str]:
     ev = np.linalg.eigvalsh(hess)
     negative = int(np.sum(ev < -tol))
     if negative:
-        return [f"Model failed to converge: degenerate  Hessian with {negative} negative eigenvalues"]
+        return [
+            "Model failed to converge: degenerate  Hessian with "
+            f"{negative} negative eigenvalues"
+        ]
     if np.any(np.abs(ev) < tol) or ev.min() <= 0:
         return [" Hessian is numerically singular: parameters are not uniquely determined"]
     messages = []
     if ev.max() * tol > 1:
-        messages.append("Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?")
+        messages.append(
+            "Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?"
+        )
     if ev.min() / ev.max() < tol:
-        messages.append("Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?")
+        messages.append(
+            "Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?"
+        )
     return messages
 
 

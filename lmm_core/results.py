@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .convergence import Derivatives, is_singular
-from .deviance import CrossProducts, PlsSolution
 from .design import ModelMatrices
+from .deviance import CrossProducts, PlsSolution
 from .optimize import OptSummary
 
 __all__ = ["LmerFit"]
@@ -181,13 +181,22 @@ class LmerFit:
         return out
 
     def coef(self) -> dict[str, pd.DataFrame]:
-        """Per-group coefficients: fixed effects plus that group's random effects."""
+        """Per-group coefficients: fixed effects plus that group's random effects.
+
+        As lme4's coef(): a random effect without a fixed counterpart gets a fixed part of
+        zero, in columns placed before the fixed effects, for every grouping factor.
+        """
+        ranef = self.ranef()
+        xnames = list(self.mm.xnames)
+        missing = list(dict.fromkeys(c for re in ranef.values() for c in re.columns
+                                     if c not in xnames))
+        fixed = np.concatenate([np.zeros(len(missing)), self.pls.beta])
         out = {}
-        for group, re in self.ranef().items():
-            table = pd.DataFrame(np.tile(self.pls.beta, (len(re), 1)), index=re.index,
-                                 columns=list(self.mm.xnames))
+        for group, re in ranef.items():
+            table = pd.DataFrame(np.tile(fixed, (len(re), 1)), index=re.index,
+                                 columns=missing + xnames)
             for col in re.columns:
-                table[col] = (table[col] if col in table else 0.0) + re[col]
+                table[col] += re[col]
             out[group] = table
         return out
 

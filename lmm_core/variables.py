@@ -150,7 +150,8 @@ def as_factor(series: pd.Series) -> Factor:
     """Codes and levels as R's factor(): categories keep their order, others sort."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         present = series.cat.remove_unused_categories()
-        return Factor(present.cat.codes.to_numpy(), tuple(map(_level_label, present.cat.categories)))
+        levels = tuple(map(_level_label, present.cat.categories))
+        return Factor(present.cat.codes.to_numpy(), levels)
     values = series.to_numpy()
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         uniques, codes = np.unique(values, return_inverse=True)
