@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lmm_core
-from lmm_core.deviance import cross_products, make_deviance
 from lmm_core.design import model_matrices
+from lmm_core.deviance import cross_products, make_deviance
 from lmm_core.formula import parse_formula
 
 FORMULAS = [
@@ -57,7 +57,8 @@ def dense_deviance(mm, theta: np.ndarray, reml: bool) -> float:
     r2 = r @ Vinv @ r
     logdet = np.linalg.slogdet(V)[1]
     if reml:
-        return logdet + np.linalg.slogdet(XtVX)[1] + (n - p) * (1 + np.log(2 * np.pi * r2 / (n - p)))
+        dof = n - p
+        return logdet + np.linalg.slogdet(XtVX)[1] + dof * (1 + np.log(2 * np.pi * r2 / dof))
     return logdet + n * (1 + np.log(2 * np.pi * r2 / n))
 
 
