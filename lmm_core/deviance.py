@@ -17,6 +17,7 @@ many levels, never forms a dense matrix of its size; crossed factors form one of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.linalg
@@ -110,6 +111,18 @@ class CrossProducts:
     def qr(self) -> int:
         return self.Arr.shape[0]
 
+    @cached_property
+    def a00(self) -> np.ndarray:
+        return np.ascontiguousarray(self.A11[:, 0, 0])
+
+    @cached_property
+    def a10(self) -> np.ndarray:
+        return np.ascontiguousarray(self.A11[:, 1, 0])
+
+    @cached_property
+    def a11(self) -> np.ndarray:
+        return np.ascontiguousarray(self.A11[:, 1, 1])
+
 
 def _z_tail(blocks: tuple[Block, ...], n: int) -> sp.csc_matrix:
     """Z for all blocks but the first, columns level-major within each block."""
@@ -158,30 +171,36 @@ def cross_products(mm: ModelMatrices, y: np.ndarray | None = None) -> CrossProdu
 
 @dataclass(frozen=True)
 class Factorization:
-    """The blocked Cholesky factor at one theta."""
+    """The blocked Cholesky factor at one theta, with the log-determinants it yields."""
 
     theta: np.ndarray
-    L11: np.ndarray  # (m1, q1, q1) lower
-    D: np.ndarray  # (m1, q1, q1) = L11^-1 Lambda1'
+    L11_parts: tuple  # (k11, k21, k22) per-level entries when q1 = 2, else (L11, L11^-1)
     C1t: np.ndarray  # (m1, q1, p+1) = L11^-1 Lambda1' Z1'[X y]
     C1r: sp.csr_matrix | None  # (m1*q1, qr) = L11^-1 Lambda1' Z1'Zr Lambda_r
-    lam_r: sp.csr_matrix | None
     Ltail: np.ndarray  # (qr+p+1, qr+p+1) lower Cholesky of the tail's Schur complement
     qr: int
     p: int
+    ldL2: float  # log det(Lambda'Z'Z Lambda + I)
+    ldRX2: float  # log det(RX'RX)
+    pwrss: float  # penalized weighted residual sum of squares
 
-    @property
-    def ldL2(self) -> float:
-        d1 = np.diagonal(self.L11, axis1=1, axis2=2)
-        return 2.0 * (np.log(d1).sum() + np.log(np.diag(self.Ltail)[: self.qr]).sum())
+    @cached_property
+    def L11(self) -> np.ndarray:
+        """(m1, q1, q1) lower Cholesky factors of the first block, one per level."""
+        if len(self.L11_parts) == 2:
+            return self.L11_parts[0]
+        k11, k21, k22 = self.L11_parts
+        zero = np.zeros_like(k11)
+        return np.stack([np.stack([k11, zero], 1), np.stack([k21, k22], 1)], 1)
 
-    @property
-    def ldRX2(self) -> float:
-        return 2.0 * np.log(np.diag(self.Ltail)[self.qr : self.qr + self.p]).sum()
-
-    @property
-    def pwrss(self) -> float:
-        return float(self.Ltail[-1, -1] ** 2)
+    @cached_property
+    def L11inv(self) -> np.ndarray:
+        if len(self.L11_parts) == 2:
+            return self.L11_parts[1]
+        k11, k21, k22 = self.L11_parts
+        zero = np.zeros_like(k11)
+        return np.stack([np.stack([1.0 / k11, zero], 1),
+                         np.stack([-k21 / (k11 * k22), 1.0 / k22], 1)], 1)
 
     @property
     def RX(self) -> np.ndarray:
@@ -190,36 +209,87 @@ class Factorization:
         return self.Ltail[k, k]
 
 
-def factorize(cp: CrossProducts, theta: np.ndarray) -> Factorization | None:
-    """Cholesky of the blocked system at theta; None if it is not positive definite."""
-    first = cp.blocks[0]
-    lam1 = first.lam(theta)
-    M = lam1.T @ cp.A11 @ lam1 + np.eye(first.q)
+def _first_block(cp: CrossProducts, lam1: np.ndarray):
+    """Factor the first block: (L11 parts, C1t, log det L11^2), or None if not PD.
+
+    For q = 1 and 2 (random intercepts; intercept and slope) closed forms on per-level
+    arrays replace batched LAPACK calls, whose per-call overhead dominates small blocks.
+    """
+    q = lam1.shape[0]
+    if q == 1:
+        M = lam1[0, 0] ** 2 * cp.a00 + 1.0
+        L = np.sqrt(M)
+        C1t = (lam1[0, 0] / L)[:, None] * cp.A1t[:, 0, :]
+        parts = (L[:, None, None], (1.0 / L)[:, None, None])
+        return parts, C1t[:, None, :], np.log(M).sum()
+    if q == 2:
+        return _first_block_q2(cp, lam1)
+    M = lam1.T @ cp.A11 @ lam1
+    M += np.eye(q)
     try:
-        L11 = np.linalg.cholesky(M)
+        L = np.linalg.cholesky(M)
     except np.linalg.LinAlgError:
         return None
-    D = np.linalg.inv(L11) @ lam1.T
-    C1t = D @ cp.A1t
+    Linv = np.linalg.inv(L)
+    ld = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum()
+    return (L, Linv), Linv @ lam1.T @ cp.A1t, ld
+
+
+def _first_block_q2(cp: CrossProducts, lam1: np.ndarray):
+    l0, l1, l2 = lam1[0, 0], lam1[1, 0], lam1[1, 1]
+    m00 = l0 * l0 * cp.a00 + 2.0 * l0 * l1 * cp.a10 + l1 * l1 * cp.a11 + 1.0
+    m10 = l2 * (l0 * cp.a10 + l1 * cp.a11)
+    m11 = l2 * l2 * cp.a11 + 1.0
+    k11 = np.sqrt(m00)
+    k21 = m10 / k11
+    k22sq = m11 - k21 * k21
+    if np.any(k22sq <= 0):
+        return None
+    k22 = np.sqrt(k22sq)
+    r0 = l0 * cp.A1t[:, 0, :] + l1 * cp.A1t[:, 1, :]  # Lambda1' Z1'[X y], row by row
+    r1 = l2 * cp.A1t[:, 1, :]
+    c0 = r0 / k11[:, None]
+    c1 = (r1 - k21[:, None] * c0) / k22[:, None]
+    return (k11, k21, k22), np.stack([c0, c1], 1), np.log(m00).sum() + np.log(k22sq).sum()
+
+
+def factorize(cp: CrossProducts, theta: np.ndarray) -> Factorization | None:
+    """Cholesky of the blocked system at theta; None if it is not positive definite."""
+    lam1 = cp.blocks[0].lam(theta)
+    first = _first_block(cp, lam1)
+    if first is None:
+        return None
+    parts, C1t, ld1 = first
     flat = C1t.reshape(-1, C1t.shape[2])
     S_tt = cp.Att - flat.T @ flat
-    C1r = lam_r = None
+    C1r = None
     if cp.qr:
-        lam_r = sp.csr_matrix((theta[cp.lam_r_theta], (cp.lam_r_rows, cp.lam_r_cols)),
-                              shape=(cp.qr, cp.qr))
-        m, q = first.m, first.q
-        Dbd = sp.bsr_matrix((D, np.arange(m), np.arange(m + 1)), shape=(m * q, m * q))
-        C1r = (Dbd @ cp.A1r @ lam_r).tocsr()
-        LtA = lam_r.T @ cp.Arr
-        S_rr = (lam_r.T @ LtA.T).T - (C1r.T @ C1r).toarray()
-        S_rr[np.diag_indices_from(S_rr)] += 1.0
-        S_rt = lam_r.T @ cp.Art - C1r.T @ flat
-        S_tt = np.block([[S_rr, S_rt], [S_rt.T, S_tt]])
+        f1 = Factorization(theta, parts, C1t, None, S_tt, 0, 0, 0.0, 0.0, 0.0)
+        C1r, S_tt = _tail_schur(cp, theta, f1.L11inv @ lam1.T, flat, S_tt)
     try:
         Ltail = np.linalg.cholesky(S_tt)
     except np.linalg.LinAlgError:
         return None
-    return Factorization(theta, L11, D, C1t, C1r, lam_r, Ltail, cp.qr, cp.p)
+    log_tail = np.log(np.diagonal(Ltail))
+    ldL2 = ld1 + 2.0 * log_tail[: cp.qr].sum()
+    ldRX2 = 2.0 * log_tail[cp.qr : cp.qr + cp.p].sum()
+    return Factorization(theta, parts, C1t, C1r, Ltail, cp.qr, cp.p, float(ldL2),
+                         float(ldRX2), float(Ltail[-1, -1] ** 2))
+
+
+def _tail_schur(cp: CrossProducts, theta, D, flat, S_tt):
+    """The other grouping factors' part: sparse coupling to block 1, dense Schur complement."""
+    first = cp.blocks[0]
+    lam_r = sp.csr_matrix((theta[cp.lam_r_theta], (cp.lam_r_rows, cp.lam_r_cols)),
+                          shape=(cp.qr, cp.qr))
+    m, q = first.m, first.q
+    Dbd = sp.bsr_matrix((D, np.arange(m), np.arange(m + 1)), shape=(m * q, m * q))
+    C1r = (Dbd @ cp.A1r @ lam_r).tocsr()
+    LtA = lam_r.T @ cp.Arr
+    S_rr = (lam_r.T @ LtA.T).T - (C1r.T @ C1r).toarray()
+    S_rr[np.diag_indices_from(S_rr)] += 1.0
+    S_rt = lam_r.T @ cp.Art - C1r.T @ flat
+    return C1r, np.block([[S_rr, S_rt], [S_rt.T, S_tt]])
 
 
 def profiled_deviance(f: Factorization, n: int, reml: bool) -> float:
@@ -264,7 +334,7 @@ def solve_pls(cp: CrossProducts, theta: np.ndarray, reml: bool) -> PlsSolution:
     rhs = f.C1t[:, :, -1] - f.C1t[:, :, :-1] @ beta
     if cp.qr:
         rhs = rhs - (f.C1r @ u_tail).reshape(rhs.shape)
-    u1 = np.einsum("mji,mj->mi", np.linalg.inv(f.L11), rhs)  # L11^-T rhs, per level
+    u1 = np.einsum("mji,mj->mi", f.L11inv, rhs)  # L11^-T rhs, per level
     first = cp.blocks[0]
     us, bs = [u1], [u1 @ first.lam(theta).T]
     off = 0
