@@ -100,7 +100,7 @@ class CrossProducts:
     A11: np.ndarray  # (m1, q1, q1)   Z1'Z1 per level of the first block
     A1t: np.ndarray  # (m1, q1, p+1)  Z1'[X y] per level
     A1r: sp.csr_matrix  # (m1*q1, qr) Z1'Zr, sparse
-    Arr: np.ndarray  # (qr, qr)  Zr'Zr
+    Arr: sp.csr_matrix  # (qr, qr)  Zr'Zr, sparse (diagonal for one crossed factor)
     Art: np.ndarray  # (qr, p+1) Zr'[X y]
     Att: np.ndarray  # (p+1, p+1) [X y]'[X y]
     lam_r_rows: np.ndarray  # sparsity pattern of the tail's block-diagonal Lambda
@@ -163,7 +163,7 @@ def cross_products(mm: ModelMatrices, y: np.ndarray | None = None) -> CrossProdu
     Z1 = sp.csr_matrix((first.Zi.ravel(), ((first.codes[:, None] * q1 + np.arange(q1)).ravel(),
                         np.repeat(np.arange(mm.n), q1))), shape=(m1 * q1, mm.n))
     A1r = (Z1 @ Zr).tocsr()
-    Arr = (Zr.T @ Zr).toarray()
+    Arr = (Zr.T @ Zr).tocsr()
     Art = np.asarray(Zr.T @ T)
     rows, cols, idx = _lambda_tail_pattern(blocks)
     return CrossProducts(blocks, mm.n, mm.p, A11, A1t, A1r, Arr, Art, T.T @ T, rows, cols, idx)
@@ -285,8 +285,7 @@ def _tail_schur(cp: CrossProducts, theta, D, flat, S_tt):
     m, q = first.m, first.q
     Dbd = sp.bsr_matrix((D, np.arange(m), np.arange(m + 1)), shape=(m * q, m * q))
     C1r = (Dbd @ cp.A1r @ lam_r).tocsr()
-    LtA = lam_r.T @ cp.Arr
-    S_rr = (lam_r.T @ LtA.T).T - (C1r.T @ C1r).toarray()
+    S_rr = (lam_r.T @ cp.Arr @ lam_r - C1r.T @ C1r).toarray()
     S_rr[np.diag_indices_from(S_rr)] += 1.0
     S_rt = lam_r.T @ cp.Art - C1r.T @ flat
     return C1r, np.block([[S_rr, S_rt], [S_rt.T, S_tt]])
