@@ -1,0 +1,97 @@
+"""all_fit(): refit with every optimizer, as lme4's allFit(), to tell real trouble from noise.
+
+lme4's advice for a convergence warning: refit with several optimizers. If they all reach the
+same estimates (to a few digits), the warning was a false alarm; if they disagree, the model
+is not well identified and should be simplified or rescaled. The tables mirror
+``summary(allFit(fit))``: fixef, llik, sdcor, theta, times, msgs, which.OK.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .api import fit_matrices
+from .bootstrap import parameter_names, sdcor_values
+from .errors import LmmError
+from .optimize import OPTIMIZERS
+
+__all__ = ["all_fit", "AllFitResult"]
+
+
+@dataclass(frozen=True, eq=False)
+class AllFitResult:
+    """One row per optimizer; an optimizer that raised has NaN rows and which_ok False.
+
+    sdcor columns are named like confint(oldNames = FALSE) ("sd_(Intercept)|Subject",
+    "cor_Days.(Intercept)|Subject", ..., "sigma"); lme4's own summary(allFit) labels them
+    with theta's names in a different order than its values, which this does not copy.
+    """
+
+    fixef: pd.DataFrame
+    llik: pd.Series
+    sdcor: pd.DataFrame
+    theta: pd.DataFrame
+    times: pd.Series
+    messages: dict[str, list[str]]
+    which_ok: pd.Series
+    fits: dict
+
+    def spread(self) -> pd.Series:
+        """Largest difference between optimizers per quantity (successful fits only)."""
+        ok = self.which_ok.to_numpy()
+        tables = [self.fixef[ok], self.sdcor[ok], self.llik[ok].to_frame("logLik")]
+        both = pd.concat(tables, axis=1)
+        return both.max() - both.min()
+
+    def agree(self, tol: float = 1e-4) -> bool:
+        """True when every successful optimizer gives the same fixed effects and logLik
+        within tol, relative to the size of each value (at least 1)."""
+        ok = self.which_ok.to_numpy()
+        if not ok.any():
+            return False
+        both = pd.concat([self.fixef[ok], self.llik[ok].to_frame("logLik")], axis=1)
+        scale = np.maximum(both.abs().max(), 1.0)
+        return bool(((both.max() - both.min()) / scale <= tol).all())
+
+
+def _one(fit, name: str):
+    start = time.perf_counter()
+    try:
+        refit = fit_matrices(fit.mm, fit.reml, optimizer=name, data_name=fit.data_name)
+    except Exception as err:  # noqa: BLE001 - a failing optimizer is a result, not a crash
+        return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - start
+    return refit, list(refit.messages), time.perf_counter() - start
+
+
+def all_fit(fit, optimizers=None) -> AllFitResult:
+    """Refit ``fit`` with each optimizer (default: all of lmm_core.optimize.OPTIMIZERS)."""
+    names = list(OPTIMIZERS) if optimizers is None else list(optimizers)
+    unknown = [n for n in names if n not in OPTIMIZERS]
+    if unknown:
+        raise LmmError(f"Unknown optimizer {unknown[0]!r}. Choose from: {', '.join(OPTIMIZERS)}.")
+    mm = fit.mm
+    vc_names = parameter_names(mm)[mm.p :]
+    fixef = pd.DataFrame(np.nan, index=names, columns=list(mm.xnames))
+    sdcor = pd.DataFrame(np.nan, index=names, columns=vc_names)
+    theta = pd.DataFrame(np.nan, index=names, columns=mm.theta_names)
+    llik, times = pd.Series(np.nan, index=names), pd.Series(np.nan, index=names)
+    messages, fits = {}, {}
+    for name in names:
+        refit, messages[name], times[name] = _one(fit, name)
+        fits[name] = refit
+        if refit is None:
+            continue
+        fixef.loc[name] = refit.pls.beta
+        sdcor.loc[name] = np.append(sdcor_values(mm, refit.theta, [refit.sigma])[0],
+                                    refit.sigma)
+        theta.loc[name] = refit.theta
+        llik[name] = refit.loglik
+    which_ok = pd.Series({n: fits[n] is not None for n in names})
+    for table in (fixef, sdcor, theta, llik, times, which_ok):
+        table.index.name = "optimizer"
+    return AllFitResult(fixef, llik.rename("logLik"), sdcor, theta, times.rename("seconds"),
+                        messages, which_ok.rename("ok"), fits)
