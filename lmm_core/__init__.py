@@ -2,10 +2,15 @@
 
     import lmm_core
     fit = lmm_core.lmer("Reaction ~ Days + (Days | Subject)", data)
-    print(fit.summary())
+    print(fit.summary(ddf="Satterthwaite"))
+    lmm_core.anova(small_fit, fit)              # likelihood-ratio test
+    lmm_core.bootstrap(fit, n=1000).ci()        # parametric bootstrap intervals
 """
 
+from .allfit import all_fit
+from .anova import anova, anova_type3
 from .api import lmer
+from .bootstrap import bootstrap
 from .errors import (
     ColumnNotFoundError,
     DataError,
@@ -15,11 +20,22 @@ from .errors import (
     ModelSpecError,
 )
 from .formula import parse_formula
+from .pooling import pooling
+from .remedies import center_scale, drop_correlation, drop_random_slopes, relevel
 from .results import LmerFit
 
 __all__ = [
     "lmer",
     "LmerFit",
+    "anova",
+    "anova_type3",
+    "bootstrap",
+    "pooling",
+    "all_fit",
+    "center_scale",
+    "relevel",
+    "drop_correlation",
+    "drop_random_slopes",
     "parse_formula",
     "LmmError",
     "FormulaError",
