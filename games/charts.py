@@ -1,0 +1,93 @@
+"""Altair pictures shared by the games (no streamlit import: pages draw the specs).
+
+Everything is drawn to be read on a projector and on a phone: large fonts, words on the axes,
+and every colour doubled by a label, a shape or a dash so that nothing relies on colour alone.
+
+Building an Altair chart costs ~100 ms (schema handling), so pages build a chart once per round
+as a Vega-Lite spec (a dict, :func:`to_spec`), cache it, and swap in new rows with
+:func:`with_rows` for the panels or guesses that differ only in their data.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import altair as alt
+import pandas as pd
+
+__all__ = ["style", "condition_plot", "to_spec", "with_rows", "INK", "ACCENT", "MUTED", "GOOD"]
+
+INK = "#1f2937"
+ACCENT = "#d95f02"  # orange: "yours" / highlighted
+GOOD = "#1b9e77"  # teal: "the right one" / partial pooling
+MUTED = "#8a919c"
+
+
+def style(chart: alt.TopLevelMixin, height: int | None = 300) -> alt.TopLevelMixin:
+    """Big, plain fonts for projectors; the width follows the page (phones too).
+
+    ``height`` is the whole picture's (title, axes and legend included), as Streamlit sizes it.
+
+    ``height=None`` keeps the chart's own sizes (facets size their panels themselves)."""
+    if height is not None:
+        chart = chart.properties(height=height)
+    return (
+        chart.configure_axis(labelFontSize=14, titleFontSize=15, grid=False)
+        .configure_legend(labelFontSize=14, titleFontSize=14, orient="bottom", columns=1,
+                          labelLimit=320, symbolStrokeWidth=3, symbolSize=300)
+        .configure_title(fontSize=17, anchor="start")
+        .configure_header(labelFontSize=14, titleFontSize=14)
+        .configure_view(stroke=None)
+    )
+
+
+def condition_plot(data: pd.DataFrame, response: str, unit: str, title: str = "") -> alt.Chart:
+    """Each participant's values in both conditions joined by a line, with the condition means.
+
+    The means are drawn as large black diamonds with their value written next to them.
+    """
+    y = alt.Y(f"{response}:Q", title=f"{response.replace('_', ' ')} ({unit})",
+              scale=alt.Scale(zero=False))
+    x = alt.X("condition:N", title="condition", sort=["control", "treatment"],
+              axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(data)
+    lines = base.mark_line(color=MUTED, strokeWidth=1.2, opacity=0.7).encode(
+        x=x, y=f"mean({response}):Q", detail="participant:N"
+    )
+    points = base.mark_circle(color=INK, size=50, opacity=0.6).encode(
+        x=x, y=y, tooltip=["participant:N", "condition:N", alt.Tooltip(f"{response}:Q")]
+    )
+    means = data.groupby("condition", as_index=False)[response].mean()
+    means["label"] = [f"mean {v:.1f}" for v in means[response]]
+    mean_marks = alt.Chart(means).mark_point(
+        shape="diamond", size=260, filled=True, color=ACCENT, stroke=INK, strokeWidth=1
+    ).encode(x=x, y=alt.Y(f"{response}:Q"))
+    mean_text = alt.Chart(means).mark_text(dx=14, align="left", fontSize=14,
+                                           fontWeight="bold").encode(
+        x=x, y=alt.Y(f"{response}:Q"), text="label:N"
+    )
+    return (lines + points + mean_marks + mean_text).properties(title=title)
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a plain Vega-Lite dict (JSON-safe), for st.vega_lite_chart and caching."""
+    return json.loads(chart.to_json())
+
+
+def with_rows(spec: dict, rows: pd.DataFrame, *, having: str | None = None,
+              title: str | None = None) -> dict:
+    """A copy of ``spec`` with one dataset's rows replaced by ``rows`` (and a new title).
+
+    The dataset replaced is the one whose rows have the column ``having`` (the only dataset
+    when ``having`` is None); its other columns must match what the chart encodes.
+    """
+    out = copy.deepcopy(spec)
+    names = [k for k, v in out["datasets"].items()
+             if having is None or (v and having in v[0])]
+    if len(names) != 1:
+        raise ValueError(f"expected one dataset with column {having!r}, found {len(names)}")
+    out["datasets"][names[0]] = json.loads(rows.to_json(orient="records"))
+    if title is not None:
+        out["title"] = title
+    return out

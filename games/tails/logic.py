@@ -1,0 +1,289 @@
+"""One tail or two: match the test to the research hypothesis, before seeing the data.
+
+A round is a simulated within-participant experiment (``simulators`` "tails": treatment versus
+control, one measurement each) and a hypothesis that says "better", "worse" or "different".
+The learner picks a two-tailed test or a one-tailed test and its direction. The fit is lme4's
+``value ~ 1 + condition + (1 | participant)`` with Satterthwaite degrees of freedom (lmerTest);
+its t value gives the p-value of each possible test.
+
+The "anova" variant asks where the rejection region of the F test for the same comparison is
+(F = t² here, so a difference in either direction makes F large: one tail of F is both tails
+of t).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from scipy import stats
+
+import lmm_core
+import simulators
+
+from ..base import (
+    Option,
+    Question,
+    Reveal,
+    Round,
+    Score,
+    check_difficulty,
+    check_seed,
+    sub_seed,
+)
+
+__all__ = ["make_round", "score", "ALPHA", "TEST_WORDS"]
+
+ALPHA = 0.05
+TERM = "conditiontreatment"
+
+# Per difficulty: participants, effect size (residual SDs), measure, share of F-test rounds.
+LEVELS = {
+    "gentle": {"n_participants": 30, "effect_size": 1.0, "measure": "score", "anova": 0.15},
+    "normal": {"n_participants": 20, "effect_size": 0.8, "measure": "random", "anova": 0.25},
+    "tricky": {"n_participants": 12, "effect_size": 0.5, "measure": "random", "anova": 0.25},
+}
+
+TEST_WORDS = {
+    "two-sided": "two-tailed (treatment differs from control, either way)",
+    "greater": "one-tailed, upper tail (treatment higher than control)",
+    "less": "one-tailed, lower tail (treatment lower than control)",
+}
+T_OPTIONS = (
+    Option("two-sided", "Two-tailed: treatment differs from control, in either direction"),
+    Option("greater", "One-tailed: treatment is HIGHER than control"),
+    Option("less", "One-tailed: treatment is LOWER than control"),
+)
+F_OPTIONS = (
+    Option("upper", "Only the upper tail: large F values"),
+    Option("both", "Both tails: very small and very large F values"),
+    Option("lower", "Only the lower tail: small F values"),
+)
+MEASURE_WORDS = {
+    "score": ("test score", "points", "higher scores are better"),
+    "reaction_time": ("reaction time", "ms", "lower (faster) reaction times are better"),
+}
+HYPOTHESIS_WORDS = {
+    "better": "do **better** with the treatment than in the control condition",
+    "worse": "do **worse** with the treatment than in the control condition",
+    "different": "do **differently** with the treatment than in the control condition "
+                 "(better or worse: the researchers do not say which)",
+}
+
+
+def make_round(seed: int, difficulty: str = "normal") -> Round:
+    """A tails round, fixed by (seed, difficulty)."""
+    seed, level = check_seed(seed), LEVELS[check_difficulty(difficulty)]
+    rng = sub_seed(seed, 0)
+    variant = "anova" if rng.random() < level["anova"] else "t"
+    scenario = simulators.generate(
+        "tails",
+        seed=int(rng.integers(2**31)),
+        n_participants=level["n_participants"],
+        effect_size=level["effect_size"],
+        measure=level["measure"],
+        hypothesis="different" if variant == "anova" else "random",
+    )
+    numbers = _test_numbers(scenario)
+    truth = scenario.truth
+    context = {
+        "variant": variant,
+        "measure": truth["measure"],
+        "response": truth["measure"],
+        "hypothesis": truth["hypothesis"],
+        "higher_is_better": truth["higher_is_better"],
+        "unit": MEASURE_WORDS[truth["measure"]][1],
+        "n_participants": int(scenario.data["participant"].nunique()),
+    }
+    if variant == "anova":
+        question = Question("region", "Where is the F test's rejection region (α = 0.05)?",
+                            options=F_OPTIONS)
+        solution = {"region": "upper"}
+    else:
+        question = Question("test", "Which test matches the hypothesis?", options=T_OPTIONS)
+        solution = {"test": truth["alternative"]}
+    return Round(
+        game="tails",
+        seed=seed,
+        difficulty=difficulty,
+        prompt=_prompt(scenario, variant),
+        questions=(question,),
+        solution=solution,
+        reveal=_reveal(numbers, context, truth),
+        data=scenario.data,
+        context=context,
+    )
+
+
+def _test_numbers(scenario) -> dict:
+    """Estimate, SE, t, Satterthwaite df and the p-value of every possible test."""
+    fit = lmm_core.lmer(scenario.formula, scenario.data)
+    row = fit.coef_table(ddf="Satterthwaite").loc[TERM]
+    t, df = float(row["t value"]), float(row["df"])
+    means = scenario.data.groupby("condition")[scenario.truth["measure"]].mean()
+    return {
+        "estimate": float(row["Estimate"]),
+        "se": float(row["Std. Error"]),
+        "t": t,
+        "df": df,
+        "p_two-sided": float(2 * stats.t.sf(abs(t), df)),
+        "p_greater": float(stats.t.sf(t, df)),
+        "p_less": float(stats.t.cdf(t, df)),
+        "t_crit_two": float(stats.t.ppf(1 - ALPHA / 2, df)),
+        "t_crit_one": float(stats.t.ppf(1 - ALPHA, df)),
+        "F": t * t,
+        "F_crit": float(stats.f.ppf(1 - ALPHA, 1, df)),
+        "mean_control": float(means["control"]),
+        "mean_treatment": float(means["treatment"]),
+    }
+
+
+def _prompt(scenario, variant: str) -> str:
+    truth = scenario.truth
+    name, unit, better = MEASURE_WORDS[truth["measure"]]
+    n = scenario.data["participant"].nunique()
+    lines = [
+        f"**The study.** Each of {n} participants was measured once in a control condition "
+        f"and once with a treatment. The outcome is their **{name}** ({unit}); {better}.",
+        f"**The hypothesis.** The researchers predict that people "
+        f"{HYPOTHESIS_WORDS[truth['hypothesis']]}.",
+    ]
+    if variant == "anova":
+        lines.append(
+            "**The test.** They analyse the condition effect with an ANOVA F test "
+            "(for two conditions, F is the t value squared). Decide before you see the data: "
+            "which values of F count as evidence for their hypothesis?"
+        )
+    else:
+        lines.append(
+            "**Your job.** Pick the test *before* seeing the data, as in a preregistration: "
+            "the hypothesis, not the data, decides the tails. The data appear after you answer."
+        )
+    return "\n\n".join(lines)
+
+
+def _reveal(num: dict, context: dict, truth: dict) -> Reveal:
+    if context["variant"] == "anova":
+        text = _anova_explanation(num)
+    else:
+        text = _t_explanation(num, context, truth["alternative"])
+    table = pd.DataFrame(
+        {
+            "Test": [TEST_WORDS[k] for k in ("two-sided", "greater", "less")]
+            + ["F test (upper tail)"],
+            "Statistic": [f"t = {num['t']:.2f}"] * 3 + [f"F = {num['F']:.2f}"],
+            "p-value": [num["p_two-sided"], num["p_greater"], num["p_less"],
+                        num["p_two-sided"]],
+        }
+    )
+    table["Significant at 0.05?"] = ["yes" if p < ALPHA else "no" for p in table["p-value"]]
+    return Reveal(
+        explanation=text,
+        numbers=num,
+        tables={"tests": table},
+        details={"true_effect": truth["true_effect"], "alternative": truth["alternative"]},
+    )
+
+
+def _direction_words(context: dict, alternative: str) -> str:
+    if alternative == "two-sided":
+        return ("The hypothesis says *different* without a direction, so a difference either "
+                "way counts: the matching test is **two-tailed**.")
+    word = context["hypothesis"]
+    sign = "higher" if alternative == "greater" else "lower"
+    why = ("higher scores are better" if context["higher_is_better"]
+           else "lower (faster) reaction times are better")
+    return (f"The hypothesis says *{word}*, and {why}, so it predicts treatment values "
+            f"**{sign}** than control: the matching test is **one-tailed, {sign} side** "
+            f"(treatment − control {'>' if sign == 'higher' else '<'} 0).")
+
+
+def _t_explanation(num: dict, context: dict, alternative: str) -> str:
+    unit = context["unit"]
+    right_p = num[f"p_{alternative}"]
+    verdict = "below" if right_p < ALPHA else "not below"
+    lines = [
+        _direction_words(context, alternative),
+        f"The mixed model `{context['response']} ~ condition + (1 | participant)` estimates "
+        f"treatment − control = {num['estimate']:.1f} {unit} (standard error "
+        f"{num['se']:.1f}), so t = {num['t']:.2f} on {num['df']:.0f} degrees of freedom.",
+        f"With the matching test, p = {right_p:.3g}, {verdict} 0.05.",
+    ]
+    if alternative != "two-sided":
+        lines.append(
+            f"A two-tailed test splits the 5% over both tails (cut-offs ±{num['t_crit_two']:.2f}"
+            f"); a one-tailed test puts all 5% on the predicted side (cut-off "
+            f"{num['t_crit_one']:.2f}), so it finds a predicted effect more easily, but can "
+            "never call an effect in the other direction significant."
+        )
+        wrong_side = (num["t"] > 0) != (alternative == "greater")
+        if wrong_side and num["p_two-sided"] < ALPHA:
+            lines.append(
+                "Here the effect went the *other* way: only a two-tailed test would flag it. "
+                "Switching to that test after seeing the data is not allowed, which is why "
+                "the choice comes first."
+            )
+    return "\n\n".join(lines)
+
+
+def _anova_explanation(num: dict) -> str:
+    return "\n\n".join([
+        "The F test is **one-tailed (upper tail only)** even though the hypothesis has no "
+        "direction.",
+        "F compares how far apart the condition means are with how much they would differ "
+        "by noise alone. With two conditions F = t²: squaring removes the sign, so a "
+        "treatment that is much higher *and* one that is much lower both give a large F. "
+        "Both tails of t end up in the upper tail of F.",
+        "A very small F (near 0) means the means are *closer* than noise would predict: "
+        "that is no evidence of a difference, so the lower tail is not part of the "
+        "rejection region.",
+        f"Here t = {num['t']:.2f}, so F = {num['F']:.2f} on 1 and {num['df']:.0f} degrees of "
+        f"freedom; the cut-off is F = {num['F_crit']:.2f} (= {num['t_crit_two']:.2f}²) and "
+        f"p = {num['p_two-sided']:.3g}: exactly the two-tailed t test's p-value.",
+    ])
+
+
+def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
+    """Full points for the matching test; half for a two-tailed test of a directional
+    hypothesis (valid but less powerful); none for a wrong or missing direction."""
+    if round.context["variant"] == "anova":
+        return _score_anova(answer.get("region"))
+    chosen, right = answer.get("test"), round.solution["test"]
+    if chosen not in TEST_WORDS:
+        return Score(0, False, "No test was chosen: pick one of the three tests.", "no_answer")
+    if chosen == right:
+        return Score(100, True, f"Right: the hypothesis calls for a {TEST_WORDS[right]} test.")
+    if right == "two-sided":
+        return Score(0, False,
+                     f"You chose a {TEST_WORDS[chosen]} test, but the hypothesis says only "
+                     "'different', not which way. A one-tailed test would miss an effect in "
+                     "the other direction: it needs a two-tailed test.",
+                     "one_tailed_for_nondirectional")
+    if chosen == "two-sided":
+        return Score(50, False,
+                     "A two-tailed test is valid, but the hypothesis predicts a direction: a "
+                     f"{TEST_WORDS[right]} test puts the whole 5% on the predicted side and "
+                     "has more power to find the predicted effect.",
+                     "two_tailed_for_directional")
+    hint = "" if round.context["higher_is_better"] else (
+        " Careful: for reaction times, lower is better.")
+    return Score(0, False,
+                 f"You tested the wrong direction: the hypothesis calls for a "
+                 f"{TEST_WORDS[right]} test.{hint}",
+                 "one_tailed_wrong_direction")
+
+
+def _score_anova(region) -> Score:
+    if region == "upper":
+        return Score(100, True, "Right: only large F values count as evidence of a difference, "
+                     "whatever its direction.")
+    if region == "both":
+        return Score(0, False, "The hypothesis is two-sided, but F already squares away the "
+                     "sign: both directions of difference make F large. A small F is no "
+                     "evidence of a difference, so only the upper tail counts.",
+                     "f_test_two_tailed")
+    if region == "lower":
+        return Score(0, False, "Small F values mean the condition means are closer than noise "
+                     "would predict: no evidence of a difference. Evidence is a large F.",
+                     "f_test_lower_tail")
+    return Score(0, False, "No region was chosen: pick one of the three answers.", "no_answer")

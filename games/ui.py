@@ -1,0 +1,259 @@
+"""The round loop every game page shares (Streamlit only; logic modules never import this).
+
+A game page is a few lines: ``play("tails", ask=..., show_reveal=...)``. This module finds the
+round (from the URL's ``?seed=``, the session or a fresh draw), draws the prompt, hands the
+question to the game's ``ask``, scores the answer once, updates the session's score and streak,
+and calls the game's ``show_reveal``. Any exception becomes a friendly message and a log entry,
+never a traceback on screen.
+
+Session keys: ``"<game>.round"`` (the Round), ``"<game>.answer"``, ``"<game>.score"`` and
+``"<game>.notice"``; app-wide ``"app.difficulty"``, ``"app.points"``, ``"app.rounds"``,
+``"app.streak"``, ``"app.best_streak"`` and ``"app.url_difficulty"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+
+import streamlit as st
+
+from . import GAMES
+from .base import DIFFICULTIES, Round, Score, check_difficulty
+
+__all__ = [
+    "play",
+    "friendly_errors",
+    "init_session",
+    "apply_url_difficulty",
+    "draw_scoreboard",
+    "choice_form",
+    "new_seed",
+    "parse_seed",
+    "style_table",
+    "show_chart",
+    "cached_round",
+]
+
+log = logging.getLogger("lmm_games")
+
+MAX_SEED = 2**63 - 1
+DIFFICULTY_HELP = {
+    "gentle": "bigger effects, clearer data, fewer things to judge",
+    "normal": "the classroom default",
+    "tricky": "smaller samples, subtler effects, more to judge",
+}
+
+
+# ----- session ------------------------------------------------------------------------------
+def init_session() -> None:
+    """The app-wide keys, set once per session (called by the router before the page runs)."""
+    for key, value in {"app.difficulty": "normal", "app.points": 0, "app.rounds": 0,
+                       "app.streak": 0, "app.best_streak": 0}.items():
+        st.session_state.setdefault(key, value)
+
+
+def apply_url_difficulty() -> None:
+    """Take ``?difficulty=`` from a shared link (once per link), before the sidebar is drawn."""
+    given = st.query_params.get("difficulty")
+    if given is None or given == st.session_state.get("app.url_difficulty"):
+        return
+    st.session_state["app.url_difficulty"] = given
+    if given in DIFFICULTIES:
+        st.session_state["app.difficulty"] = given
+
+
+def draw_scoreboard(container) -> None:
+    """Points, rounds and streak of this session."""
+    rounds = st.session_state["app.rounds"]
+    with container:
+        left, right = st.columns(2)
+        left.metric("Score", st.session_state["app.points"],
+                    help="Points this session: up to 100 per round.")
+        right.metric("Streak", st.session_state["app.streak"],
+                     help="Right answers in a row.")
+        st.caption(f"{rounds} round{'s' if rounds != 1 else ''} played · best streak "
+                   f"{st.session_state['app.best_streak']}")
+
+
+def _record(score: Score) -> None:
+    st.session_state["app.points"] += score.points
+    st.session_state["app.rounds"] += 1
+    streak = st.session_state["app.streak"] + 1 if score.correct else 0
+    st.session_state["app.streak"] = streak
+    st.session_state["app.best_streak"] = max(streak, st.session_state["app.best_streak"])
+
+
+# ----- seeds and rounds ---------------------------------------------------------------------
+def new_seed() -> int:
+    """A fresh seed, short enough to read off a projector."""
+    return secrets.randbelow(1_000_000)
+
+
+def parse_seed(text) -> int | None:
+    """The seed from a URL value: a whole number from 0 up, else None."""
+    text = str(text).strip()
+    if not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= MAX_SEED else None
+
+
+@st.cache_data(show_spinner="Simulating a study and fitting the models…", max_entries=256)
+def cached_round(game_id: str, seed: int, difficulty: str) -> Round:
+    """make_round, cached by (game, seed, difficulty): a round is a pure function of them."""
+    return GAMES[game_id].make_round(seed, difficulty)
+
+
+def _wanted_seed(game_id: str) -> int:
+    """The seed to show: the URL's if it names another round, else the session's, else new."""
+    current = st.session_state.get(f"{game_id}.round")
+    given = st.query_params.get("seed")
+    if given is not None:
+        seed = parse_seed(given)
+        if seed is not None:
+            return seed
+        st.session_state[f"{game_id}.notice"] = (
+            f"The link asked for round '{given}', but a round number must be a whole number "
+            "from 0 up (like ?seed=123), so here is a new round instead."
+        )
+    return current.seed if current is not None and given is None else new_seed()
+
+
+def _current_round(game_id: str) -> Round:
+    difficulty = check_difficulty(st.session_state["app.difficulty"])
+    seed = _wanted_seed(game_id)
+    current = st.session_state.get(f"{game_id}.round")
+    if current is None or (current.seed, current.difficulty) != (seed, difficulty):
+        current = cached_round(game_id, seed, difficulty)
+        _start(game_id, current)
+    _write_url(current)
+    return current
+
+
+def _start(game_id: str, round_: Round) -> None:
+    """Make round_ current: forget the last round's answer, score and answer widgets."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{game_id}.form.")]:
+        del st.session_state[key]
+    st.session_state[f"{game_id}.round"] = round_
+    st.session_state.pop(f"{game_id}.answer", None)
+    st.session_state.pop(f"{game_id}.score", None)
+
+
+def _write_url(round_: Round) -> None:
+    if st.query_params.get("seed") != str(round_.seed):
+        st.query_params["seed"] = str(round_.seed)
+    if st.query_params.get("difficulty") != round_.difficulty:
+        st.query_params["difficulty"] = round_.difficulty
+    st.session_state["app.url_difficulty"] = round_.difficulty
+
+
+def _new_round(game_id: str) -> None:
+    """Button callback: draw a new seed and put it in the URL."""
+    seed = new_seed()
+    st.query_params["seed"] = str(seed)
+    st.session_state.pop(f"{game_id}.notice", None)
+
+
+# ----- drawing ------------------------------------------------------------------------------
+@contextmanager
+def friendly_errors(what: str):
+    """Show an exception as a plain message with what to do, and log the traceback."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - the page must never show a traceback
+        log.exception("Error while %s", what)
+        st.error(
+            f"Sorry, something went wrong while {what}. Try **New round**, or reload the "
+            "page. If it keeps happening, tell your instructor the round number in the "
+            f"address bar.\n\nDetails: {type(error).__name__}: {error}"
+        )
+
+
+def play(
+    game_id: str,
+    ask: Callable[[Round], Mapping | None],
+    show_reveal: Callable[[Round, Mapping, Score], None],
+) -> None:
+    """Draw one round of a game: header, prompt, question, then feedback and reveal."""
+    game = GAMES[game_id]
+    st.title(game.title)
+    with friendly_errors("preparing this round"):
+        round_ = _current_round(game_id)
+        _header(game_id, round_)
+        st.markdown(round_.prompt)
+        answer = st.session_state.get(f"{game_id}.answer")
+        if answer is None:
+            answer = ask(round_)
+            if answer is None:
+                return
+            score = game.score(round_, answer)
+            st.session_state[f"{game_id}.answer"] = dict(answer)
+            st.session_state[f"{game_id}.score"] = score
+            _record(score)
+            st.rerun()  # redraw with the answer locked in and the sidebar score updated
+        score = st.session_state[f"{game_id}.score"]
+        _feedback(round_, answer, score)
+    with friendly_errors("showing what the models say"):
+        show_reveal(round_, answer, score)
+        st.divider()
+        st.button("New round", key=f"{game_id}.new_bottom", type="primary",
+                  on_click=_new_round, args=(game_id,))
+
+
+def _header(game_id: str, round_: Round) -> None:
+    notice = st.session_state.pop(f"{game_id}.notice", None)
+    if notice:
+        st.info(notice)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.caption(
+        f"Round **{round_.seed}** · {round_.difficulty} · to replay it, open this page with "
+        f"`?seed={round_.seed}&difficulty={round_.difficulty}`"
+    )
+    right.button("New round", key=f"{game_id}.new_top", on_click=_new_round, args=(game_id,),
+                 width="stretch")
+
+
+def _feedback(round_: Round, answer: Mapping, score: Score) -> None:
+    yours = "; ".join(round_.question(q).label_of(v) for q, v in answer.items()
+                      if q in round_.answer_kinds and round_.question(q).kind == "choice")
+    if yours:
+        st.markdown(f"**Your answer:** {yours}")
+    message = f"**{score.points} points.** {score.feedback}"
+    if score.correct:
+        st.success(message, icon=":material/check_circle:")
+    elif score.points > 0:
+        st.warning(message, icon=":material/star_half:")
+    else:
+        st.error(message, icon=":material/cancel:")
+
+
+def choice_form(round_: Round, form_key: str) -> dict | None:
+    """Radio buttons for every choice question, in a form; the answer once submitted."""
+    with st.form(form_key):
+        picks = {
+            q.id: st.radio(q.text, [o.value for o in q.options], index=None,
+                           format_func=q.label_of, key=f"{form_key}.{q.id}", help=q.help or None)
+            for q in round_.questions if q.kind == "choice"
+        }
+        submitted = st.form_submit_button("Check my answer", type="primary")
+    if not submitted:
+        return None
+    missing = [round_.question(q).text for q, v in picks.items() if v is None]
+    if missing:
+        st.warning("Pick an answer first: " + " ".join(missing))
+        return None
+    return picks
+
+
+def style_table(frame, digits: int = 2):
+    """A table for st.dataframe with numbers rounded for reading aloud."""
+    return frame.style.format(precision=digits, na_rep="")
+
+
+def show_chart(spec: dict, alt_text: str, where=None) -> None:
+    """Draw a Vega-Lite spec (see games.charts.to_spec) across the page or column ``where``,
+    with a text alternative for screen readers."""
+    (where or st).vega_lite_chart(spec=spec, width="stretch", alt=alt_text)

@@ -1,0 +1,53 @@
+"""The router: st.navigation over the home page and one page per game, plus the shared sidebar.
+
+Pages are files (AppTest can only switch to files). Game pages come from the games.GAMES
+registry, grouped by topic; non-game pages live in app_pages/ and are listed in OTHER_PAGES.
+"""
+
+import os
+
+# One BLAS thread: on small matrices OpenBLAS's thread start-up costs ~10 ms per call on this
+# kind of machine (a round took 220 ms instead of 13 ms). Must run before numpy/scipy load;
+# an explicit setting in the environment wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import logging  # noqa: E402
+from collections import defaultdict  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from games import DIFFICULTIES, GAMES, page_path  # noqa: E402
+from games.ui import DIFFICULTY_HELP, apply_url_difficulty, draw_scoreboard, init_session  # noqa: E402
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+# Non-game pages after the games: (file, title, url path, icon). Later pages append here.
+OTHER_PAGES: list[tuple[str, str, str, str]] = []
+
+st.set_page_config(page_title="Mixed models, played", page_icon="🎲", layout="centered")
+init_session()
+apply_url_difficulty()
+
+sections: dict[str, list] = {"": [st.Page("app_pages/home.py", title="Home", icon=":material/home:",
+                                           default=True)]}
+by_topic: dict[str, list] = defaultdict(list)
+for game in GAMES.values():
+    by_topic[game.topic].append(st.Page(page_path(game.id), title=game.title, url_path=game.id))
+sections |= by_topic
+if OTHER_PAGES:
+    sections["More"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in OTHER_PAGES]
+
+page = st.navigation(sections)
+
+with st.sidebar:
+    st.selectbox(
+        "Difficulty",
+        DIFFICULTIES,
+        key="app.difficulty",
+        format_func=str.capitalize,
+        help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
+    )
+    scoreboard = st.container()
+
+page.run()
+draw_scoreboard(scoreboard)
