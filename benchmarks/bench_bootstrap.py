@@ -12,6 +12,10 @@ responses and is scaled up to n (a loop of MixedLM fits is what a Python user wo
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as lmm_core and the app run (see README)
+
 import argparse
 import time
 import warnings

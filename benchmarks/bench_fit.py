@@ -9,6 +9,10 @@ the crossed design faster than lme4 and under 2 GB. Times are the best of severa
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as lmm_core and the app run (see README)
+
 import argparse
 import resource
 import subprocess
