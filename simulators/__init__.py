@@ -20,7 +20,16 @@ import pandas as pd
 from . import convergence, experiments, groups, schools, sleep
 from .base import Param, Scenario, ScenarioError, ScenarioSpec, close_matches_hint
 
-__all__ = ["generate", "load", "SCENARIOS", "DATASETS", "Scenario", "ScenarioError", "Param"]
+__all__ = [
+    "generate",
+    "load",
+    "SCENARIOS",
+    "DATASETS",
+    "Scenario",
+    "ScenarioSpec",
+    "ScenarioError",
+    "Param",
+]
 
 SCENARIOS: MappingProxyType[str, ScenarioSpec] = MappingProxyType(
     {

@@ -14,9 +14,11 @@ The shape of ``Scenario.truth`` (plain JSON-friendly Python values only):
     lme4 names the columns of X: ``"(Intercept)"``, ``"conditiontreatment"``, ``"days"`` ...
 ``varcomp``
     ``{grouping factor as lme4 names it: {"sd_<term>": sd, ..., "cor": r}, "residual_sd": sd}``.
-    ``<term>`` is the random-effect column name (``"(Intercept)"``, ``"days"``); ``"cor"`` is
-    present only for a pair of correlated terms. Nested factors use lme4's names:
-    ``(1 | school/class)`` gives ``"class:school"`` and ``"school"``.
+    ``<term>`` is the random-effect column name (``"(Intercept)"``, ``"days"``). A pair of
+    correlated terms adds ``"cor"``; three or more add ``"cor_<a>,<b>"`` for every pair.
+    Nested factors use lme4's names: ``(1 | school/class)`` gives ``"class:school"`` and
+    ``"school"``. Where no single model made the data (unequal spreads), ``varcomp`` holds
+    what a one-normal model aims at and the scenario says so.
 everything else
     what the scenario's games need (documented in each generator's docstring), e.g.
     ``altered_rows`` (0-based positions in ``data``), ``right_formula``, ``remedies``.

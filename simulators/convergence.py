@@ -1,26 +1,25 @@
 """Data on which the maximal model gets into trouble, each with one remedy that really works.
 
-Three problems, each with its own cause and its own cure (rates below are from simulations of
-lme4's REML deviance with its checks: singular when a diagonal theta is below 1e-4, "nearly
-unidentifiable" when the Hessian's largest eigenvalue exceeds 1e6):
+``problem`` names the cause; ``truth["symptom"]`` the message the maximal fit gives on most
+seeds. Rates are over seeds 0-49 with lmm_core (lme4's checks: singular when a diagonal theta
+is below 1e-4, the scaled-gradient check, the Hessian eigenvalue checks):
 
 ``scale``
     Family income (1000-2000 a month) used uncentered, with a real random slope. In raw
     units the intercept sits 1500 units away from the data, so the intercept and slope
-    effects are correlated almost -1 and theta spans five orders of magnitude: the Hessian
-    eigenvalue check fires on every seed (lme4 says "very large eigenvalue - Rescale
-    variables?", and its optimizer usually fails the gradient check too). Centering and
-    scaling income cures it on about 95% of seeds; dropping the correlation does not (the
-    raw-scale correlation is real); dropping the slope hides real slope variance.
+    effects are correlated almost -1 and theta spans five orders of magnitude; the maximal
+    fit fails the gradient check (or is singular) on every seed, as lme4 does. Centering and
+    scaling income cures it on about 95% of seeds; dropping the correlation does not (on the
+    raw scale the correlation is real); dropping the slope hides real slope variance.
 ``singular``
     A random slope for motivation whose true variance is zero, in 4 schools: the maximal fit
     is singular on about three seeds in four. Only simplifying to ``(1 | school)`` matches
     the truth; centering changes nothing and ``||`` leaves a zero variance in the model.
 ``overparameterized``
     Two real, independent random slopes in only 4 schools: six covariance parameters from
-    four groups, and the maximal fit is singular on about 70% of seeds. Dropping the three
-    correlations (``||``, true here) leaves a regular fit on about 90%; simplifying would
-    throw away real slope variance.
+    four groups, and the maximal fit is singular on about two seeds in three. Dropping the
+    three correlations (``||``, true here) leaves a regular fit on about 90%; simplifying
+    would throw away real slope variance.
 """
 
 from __future__ import annotations
@@ -44,11 +43,11 @@ INCOME_SLOPE, INCOME_SLOPE_SD, CENTER_SD = 0.02, 0.025, 4.0
 def convergence_trouble(*, rng, problem) -> Draft:
     """Pupils' test scores in a few schools; ``formula`` is the maximal model that struggles.
 
-    truth adds ``problem``, ``remedies`` ({remedy: True when it removes the cause without
-    discarding structure that is really there}), ``best_remedy``, ``remedy_formulas``
-    ({remedy: lme4 formula}), ``n_groups`` and, for "scale", ``varcomp_centered`` (the same
-    truth with income centered at ``centered_at``). With a zero slope SD the correlation is
-    undefined and reported as 0.
+    truth adds ``problem``, ``symptom`` ("gradient" or "singular"), ``remedies`` ({remedy:
+    True when it removes the cause without discarding structure that is really there}),
+    ``best_remedy``, ``remedy_formulas`` ({remedy: lme4 formula}), ``n_groups`` and, for
+    "scale", ``varcomp_centered`` (the same truth with income centered at ``centered_at``).
+    With a zero slope SD the correlation is undefined and reported as 0.
     """
     problem = random_choice(problem, PROBLEMS, rng=rng)
     make = {"scale": _scale, "singular": _singular, "overparameterized": _overparameterized}
@@ -57,6 +56,7 @@ def convergence_trouble(*, rng, problem) -> Draft:
             "overparameterized": "drop_correlation"}[problem]
     truth |= {
         "problem": problem,
+        "symptom": "gradient" if problem == "scale" else "singular",
         "remedies": {r: r == best for r in REMEDIES},
         "best_remedy": best,
         "remedy_formulas": remedy_formulas,
@@ -85,7 +85,10 @@ def _scale(rng):
     data["score"] = rounded(score + SIGMA * rng.standard_normal(school.size))
     raw = _raw_varcomp()
     truth = {
-        "fixef": {"(Intercept)": 60 - INCOME_SLOPE * INCOME_CENTER, "income": INCOME_SLOPE},
+        "fixef": {
+            "(Intercept)": round(60 - INCOME_SLOPE * INCOME_CENTER, 9),
+            "income": INCOME_SLOPE,
+        },
         "varcomp": {"school": raw, "residual_sd": SIGMA},
         "varcomp_centered": {
             "school": {"sd_(Intercept)": CENTER_SD, "sd_income": INCOME_SLOPE_SD, "cor": 0.0},

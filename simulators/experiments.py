@@ -7,6 +7,8 @@ participant has their own baseline ``u ~ N(0, sd_participant)`` and every measur
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from .base import (
@@ -25,9 +27,12 @@ __all__ = ["two_condition", "outliers", "tails", "SPECS"]
 FORMULA = "{y} ~ 1 + condition + (1 | participant)"
 
 
-def _size_params(low: int) -> tuple[Param, ...]:
+def _n_participants(low: int) -> Param:
+    return Param("n_participants", "int", 20, "number of participants", low, 500)
+
+
+def _model_params() -> tuple[Param, ...]:
     return (
-        Param("n_participants", "int", 20, "number of participants", low, 500),
         Param("intercept", "float", 50.0, "mean value in the control condition", -1000, 1000),
         Param("effect", "float", 5.0, "treatment mean minus control mean", -100, 100),
         Param("sd_participant", "float", 8.0, "SD of participants' baselines", 0, 100),
@@ -133,17 +138,18 @@ def _away(deviation: np.ndarray) -> np.ndarray:
     return np.where(deviation < 0, -1.0, 1.0)
 
 
-MEASURES = {
+MEASURES = MappingProxyType({
     # name: (higher is better, intercept, sd_participant, sd_residual, wording)
     "score": (True, 60.0, 10.0, 6.0, "test scores, where higher is better"),
     "reaction_time": (False, 650.0, 80.0, 40.0, "reaction times in ms, where faster is better"),
-}
-HYPOTHESES = {
+})
+HYPOTHESES = MappingProxyType({
     "better": "do better with the treatment than in the control condition",
     "worse": "do worse with the treatment than in the control condition",
-    "different": "do differently (better or worse) with the treatment than in the control condition",
-}
-SIGNS = {"positive": 1.0, "negative": -1.0, "zero": 0.0}
+    "different": "do differently (better or worse) with the treatment than in the control "
+    "condition",
+})
+SIGNS = MappingProxyType({"positive": 1.0, "negative": -1.0, "zero": 0.0})
 
 
 def alternative_for(hypothesis: str, higher_is_better: bool) -> str:
@@ -206,23 +212,25 @@ SPECS = (
     ScenarioSpec(
         "two_condition",
         "Participants measured in a control and a treatment condition (df.test).",
-        _size_params(4)[:1]
-        + (Param("n_trials", "int", 1, "measurements per participant and condition", 1, 50),)
-        + _size_params(4)[1:]
+        (
+            _n_participants(4),
+            Param("n_trials", "int", 1, "measurements per participant and condition", 1, 50),
+        )
+        + _model_params()
         + (Param("missing_fraction", "float", 0.0, "share of values left missing", 0, 0.5),),
         two_condition,
     ),
     ScenarioSpec(
         "outliers",
         "The two-condition design with outlying measurements or outlying participants.",
-        _size_params(8)[:1]
-        + (
+        (
+            _n_participants(8),
             Param("kind", "choice", "observations", "what is outlying",
                   choices=("observations", "participants")),
             Param("n_outliers", "int", 2, "how many measurements or participants", 1, 125),
             Param("size", "float", 6.0, "how far out, in total SDs", 3, 20),
         )
-        + _size_params(8)[1:],
+        + _model_params(),
         outliers,
         check=_check_outliers,
     ),
@@ -230,7 +238,7 @@ SPECS = (
         "tails",
         "A treatment-versus-control experiment with a directional or two-sided hypothesis.",
         (
-            Param("n_participants", "int", 20, "number of participants", 4, 500),
+            _n_participants(4),
             Param("hypothesis", "choice", "random", "the research hypothesis",
                   choices=(*HYPOTHESES, "random")),
             Param("effect", "choice", "random", "direction of the true effect",

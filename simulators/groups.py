@@ -51,10 +51,7 @@ def mixture(
             "conditiontreatment": float(effect),
             "grouphigh": float(group_difference),
         },
-        "varcomp": {
-            "participant": {"sd_(Intercept)": float(sd_participant)},
-            "residual_sd": float(sd_residual),
-        },
+        "varcomp": _varcomp(sd_participant, sd_residual),
         "wrong_formula": "value ~ 1 + condition + (1 | participant)",
         "group_sizes": {"average": n_participants - n_high, "high": n_high},
     }
@@ -86,33 +83,16 @@ def heterogeneous_variance(
     layout = within_conditions(n_sites * n_per_site, n_trials)
     site_of = np.repeat(np.arange(n_sites), n_per_site)
     row_site = site_of[layout.participant]
-    sd_u = spreads[site_of] if component == "intercepts" else np.full(site_of.size, base)
-    sd_e = spreads[row_site] if component == "residuals" else sd_residual
-    u = sd_u * rng.standard_normal(site_of.size)
-    e = sd_e * rng.standard_normal(row_site.size)
+    sd_u, sd_e = _split(component, spreads, sd_participant, sd_residual)
+    u = (sd_u[site_of] if np.ndim(sd_u) else sd_u) * rng.standard_normal(site_of.size)
+    e = (sd_e[row_site] if np.ndim(sd_e) else sd_e) * rng.standard_normal(row_site.size)
     values = intercept + effect * layout.treated + u[layout.participant] + e
     data = layout.frame.assign(
         site=np.asarray(sites, dtype=object)[row_site], value=rounded(values)
     )[["participant", "site", "condition", "value"]]
-    by_site = {
-        s: _varcomp(
-            spreads[i] if component == "intercepts" else sd_participant,
-            spreads[i] if component == "residuals" else sd_residual,
-        )
-        for i, s in enumerate(sites)
-    }
-    pooled = float(np.sqrt(np.mean(spreads**2)))
     truth = {
         "fixef": {"(Intercept)": float(intercept), "conditiontreatment": float(effect)},
-        "varcomp": _varcomp(
-            pooled if component == "intercepts" else sd_participant,
-            pooled if component == "residuals" else sd_residual,
-        ),
-        "component": component,
-        "site_sd": {s: float(spreads[i]) for i, s in enumerate(sites)},
-        "widest_site": sites[int(np.argmax(spreads))],
-        "narrowest_site": sites[int(np.argmin(spreads))],
-        "varcomp_by_site": by_site,
+        **_spread_truth(component, sites, spreads, sd_participant, sd_residual),
     }
     what = "baselines" if component == "intercepts" else "measurements"
     description = (
@@ -120,6 +100,29 @@ def heterogeneous_variance(
         f"condition, but the {what} spread far more at some sites than at others."
     )
     return Draft(data, truth, "value ~ 1 + condition + (1 | participant)", description)
+
+
+def _spread_truth(component, sites, spreads, sd_participant, sd_residual) -> dict:
+    """The varcomp a one-normal model aims at (root mean variance) and the per-site truth."""
+    pooled = float(np.sqrt(np.mean(spreads**2)))
+    return {
+        "varcomp": _varcomp(*_split(component, pooled, sd_participant, sd_residual)),
+        "component": component,
+        "site_sd": {s: float(spreads[i]) for i, s in enumerate(sites)},
+        "widest_site": sites[int(np.argmax(spreads))],
+        "narrowest_site": sites[int(np.argmin(spreads))],
+        "varcomp_by_site": {
+            s: _varcomp(*_split(component, spreads[i], sd_participant, sd_residual))
+            for i, s in enumerate(sites)
+        },
+    }
+
+
+def _split(component, spread, sd_participant, sd_residual):
+    """(participant SD, residual SD) when ``spread`` replaces the varying component."""
+    if component == "intercepts":
+        return spread, sd_residual
+    return sd_participant, spread
 
 
 def _varcomp(sd_participant: float, sd_residual: float) -> dict:
@@ -163,9 +166,9 @@ SPECS = (
             Param("n_sites", "int", 2, "number of sites", 2, len(SITES)),
             Param("n_per_site", "int", 15, "participants per site", 4, 200),
             Param("n_trials", "int", 2, "measurements per participant and condition", 1, 50),
-            Param("sd_ratio", "float", 10.0, "widest SD divided by narrowest SD", 1, 50),
+            Param("sd_ratio", "float", 6.0, "widest SD divided by narrowest SD", 1, 50),
         )
-        + _common(2.0, 2.0),
+        + _common(5.0, 2.0),
         heterogeneous_variance,
     ),
 )

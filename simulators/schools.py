@@ -14,6 +14,8 @@ of these scenarios is the random structure.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 import pandas as pd
 
@@ -27,9 +29,11 @@ ROMAN = (
 )
 CLASS_LETTERS = "abcdefgh"
 INTERCEPT = 45.0
-SLOPES = {"openness": 0.2, "agreeableness": 0.1, "social": 0.05}
+SLOPES = MappingProxyType({"openness": 0.2, "agreeableness": 0.1, "social": 0.05})
 # mean and SD of each pupil-level score, close to the course's data
-SCORES = {"openness": (40.0, 9.0), "agreeableness": (35.0, 10.0), "social": (100.0, 12.0)}
+SCORES = MappingProxyType(
+    {"openness": (40.0, 9.0), "agreeableness": (35.0, 10.0), "social": (100.0, 12.0)}
+)
 FIXED = "extraversion ~ openness + agreeableness + social"
 NESTED = FIXED + " + (1 | school/class)"
 CROSSED = FIXED + " + (1 | school) + (1 | class)"

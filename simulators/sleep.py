@@ -46,9 +46,7 @@ def sleep(
     days = np.concatenate([np.arange(c) for c in counts])
     effects = correlated_pair(total, sd_intercept, sd_slope, correlation, rng=rng)
     e = sd_residual * rng.standard_normal(subject.size)
-    reaction = (
-        intercept + effects[subject, 0] + (slope + effects[subject, 1]) * days + e
-    )
+    reaction = intercept + effects[subject, 0] + (slope + effects[subject, 1]) * days + e
     data = pd.DataFrame(
         {
             "subject": np.asarray(ids, dtype=object)[subject],
@@ -57,16 +55,7 @@ def sleep(
         }
     )
     missing = add_missing(data, "reaction", missing_fraction, rng=rng)
-    truth = {
-        "fixef": {"(Intercept)": float(intercept), "days": float(slope)},
-        "varcomp": {
-            "subject": {
-                "sd_(Intercept)": float(sd_intercept),
-                "sd_days": float(sd_slope),
-                "cor": float(correlation),
-            },
-            "residual_sd": float(sd_residual),
-        },
+    truth = _truth(intercept, slope, sd_intercept, sd_slope, correlation, sd_residual) | {
         "incomplete_participants": {ids[n_subjects + k]: k + 1 for k in range(n_incomplete)},
         "missing_rows": missing,
     }
@@ -76,6 +65,20 @@ def sleep(
         + ("some of them dropped out after a day or two." if n_incomplete else "none dropped out.")
     )
     return Draft(data, truth, FORMULA, description)
+
+
+def _truth(intercept, slope, sd_intercept, sd_slope, correlation, sd_residual) -> dict:
+    return {
+        "fixef": {"(Intercept)": float(intercept), "days": float(slope)},
+        "varcomp": {
+            "subject": {
+                "sd_(Intercept)": float(sd_intercept),
+                "sd_days": float(sd_slope),
+                "cor": float(correlation),
+            },
+            "residual_sd": float(sd_residual),
+        },
+    }
 
 
 def _check(params: dict) -> None:
