@@ -7,7 +7,8 @@ import pandas as pd
 
 from .convergence import check_convergence
 from .design import model_matrices
-from .deviance import cross_products, make_deviance, solve_pls
+from .devfun import fast_deviance
+from .deviance import cross_products, solve_pls
 from .errors import FitError
 from .formula import parse_formula
 from .optimize import optimize_theta
@@ -28,11 +29,16 @@ def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str 
 def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str = "bobyqa",
                  check_conv: bool = True, theta0: np.ndarray | None = None,
                  data_name: str = "data") -> LmerFit:
-    """Stages 2-4 on prepared model matrices (bootstraps call this with a new response y)."""
+    """Stages 2-4 on prepared model matrices (bootstraps call this with a new response y).
+
+    The optimizer and lme4's derivative checks only need the deviance, so they use the
+    fastest exact one for the model's structure (devfun.py); the general blocked algorithm
+    (deviance.solve_pls) then gives beta, u, b and the factor once, at the optimum.
+    """
     if y is not None:
         mm = _with_response(mm, y)
     cp = cross_products(mm)
-    devfun = make_deviance(cp, reml)
+    devfun = fast_deviance(cp, reml).deviance
     start = mm.theta0 if theta0 is None else np.asarray(theta0, float)
     opt = optimize_theta(devfun, start, mm.lower, optimizer)
     if not np.isfinite(opt.fmin):

@@ -17,7 +17,8 @@ from .errors import DataError, ModelSpecError
 from .terms import Formula, ModelTerms, Name, RandomTerm
 from .variables import Factor, as_factor, column, evaluate, expr_columns, interaction
 
-__all__ = ["ReTerm", "ModelMatrices", "model_matrices", "model_matrix", "rank_deficient_columns"]
+__all__ = ["ReTerm", "ModelMatrices", "model_matrices", "model_matrix", "rank_deficient_columns",
+           "check_reterms"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def model_matrices(formula: Formula, data: pd.DataFrame) -> ModelMatrices:
         keep = [j for j in range(X.shape[1]) if j not in drop]
         X, xnames = X[:, keep], tuple(xnames[j] for j in keep)
     reterms = _order_terms([_reterm(t, values, frame) for t in formula.random])
-    _check_reterms(reterms, len(y), formula)
+    check_reterms(reterms, len(y), formula)
     if len(y) <= X.shape[1]:
         raise DataError(
             f"Only {len(y)} complete rows for {X.shape[1]} fixed-effect coefficients: "
@@ -257,7 +258,9 @@ def _order_terms(reterms: list[ReTerm]) -> list[ReTerm]:
     return [reterms[i] for i in reversed(ascending)]
 
 
-def _check_reterms(reterms: list[ReTerm], n: int, formula: Formula) -> None:
+def check_reterms(reterms: list[ReTerm], n: int, formula: Formula) -> None:
+    """lme4's checks on grouping factors, for the data used in a fit or a resample of it
+    (a bootstrap sample can lose levels): errors that name the factor and the fix."""
     for t in reterms:
         if t.nlevels < 2:
             raise DataError(

@@ -12,10 +12,14 @@ amalgamated per grouping factor into blocks; the block with the most levels is b
 and factored with batched small Choleskys, the rest ("tail": other blocks, then X and y) is
 dense and coupled to the first block through a sparse matrix. One grouping factor, however
 many levels, never forms a dense matrix of its size; crossed factors form one of the smaller's.
+
+This is the general algorithm, and the one that gives u, b and RX (solve_pls, factorize);
+devfun.py picks faster exact specialisations of the deviance alone for the optimizer.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -38,7 +42,7 @@ __all__ = [
     "solve_pls",
 ]
 
-LOG2PI = np.log(2.0 * np.pi)
+LOG2PI = math.log(2.0 * math.pi)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def _z_tail(blocks: tuple[Block, ...], n: int) -> sp.csc_matrix:
         rows = np.repeat(np.arange(n), b.q)
         cols = (b.codes[:, None] * b.q + np.arange(b.q)).ravel()
         parts.append(sp.csc_matrix((b.Zi.ravel(), (rows, cols)), shape=(n, b.m * b.q)))
-    return sp.hstack(parts, format="csc") if parts else sp.csc_matrix((n, 0))
+    return sp.hstack(parts, format="csc")
 
 
 def _lambda_tail_pattern(blocks: tuple[Block, ...]):
@@ -148,25 +152,34 @@ def _lambda_tail_pattern(blocks: tuple[Block, ...]):
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(idx)
 
 
+def _per_level(block: Block, T: np.ndarray) -> np.ndarray:
+    """(m, q, k): Z_i'T for each level i of the block."""
+    out = np.zeros((block.m, block.q, T.shape[1]))
+    np.add.at(out, block.codes, block.Zi[:, :, None] * T[:, None, :])
+    return out
+
+
+def _tail_products(blocks: tuple[Block, ...], T: np.ndarray, n: int):
+    """A1r, Arr, Art: the other grouping factors' products (empty for one factor)."""
+    first, k = blocks[0], T.shape[1]
+    m1q1 = first.m * first.q
+    if len(blocks) == 1:
+        return sp.csr_matrix((m1q1, 0)), sp.csr_matrix((0, 0)), np.zeros((0, k))
+    Zr = _z_tail(blocks, n)
+    Z1 = sp.csr_matrix((first.Zi.ravel(), ((first.codes[:, None] * first.q
+                                            + np.arange(first.q)).ravel(),
+                                           np.repeat(np.arange(n), first.q))), shape=(m1q1, n))
+    return (Z1 @ Zr).tocsr(), (Zr.T @ Zr).tocsr(), np.asarray(Zr.T @ T)
+
+
 def cross_products(mm: ModelMatrices, y: np.ndarray | None = None) -> CrossProducts:
     """Precompute every product the deviance needs (for a new response, pass y)."""
     blocks = blocks_of(mm)
-    y = mm.y if y is None else y
-    T = np.column_stack([mm.X, y])
+    T = np.column_stack([mm.X, mm.y if y is None else y])
     first = blocks[0]
-    m1, q1 = first.m, first.q
-    A11 = np.zeros((m1, q1, q1))
-    np.add.at(A11, first.codes, first.Zi[:, :, None] * first.Zi[:, None, :])
-    A1t = np.zeros((m1, q1, T.shape[1]))
-    np.add.at(A1t, first.codes, first.Zi[:, :, None] * T[:, None, :])
-    Zr = _z_tail(blocks, mm.n)
-    Z1 = sp.csr_matrix((first.Zi.ravel(), ((first.codes[:, None] * q1 + np.arange(q1)).ravel(),
-                        np.repeat(np.arange(mm.n), q1))), shape=(m1 * q1, mm.n))
-    A1r = (Z1 @ Zr).tocsr()
-    Arr = (Zr.T @ Zr).tocsr()
-    Art = np.asarray(Zr.T @ T)
-    rows, cols, idx = _lambda_tail_pattern(blocks)
-    return CrossProducts(blocks, mm.n, mm.p, A11, A1t, A1r, Arr, Art, T.T @ T, rows, cols, idx)
+    return CrossProducts(blocks, mm.n, mm.p, _per_level(first, first.Zi), _per_level(first, T),
+                         *_tail_products(blocks, T, mm.n), T.T @ T,
+                         *_lambda_tail_pattern(blocks))
 
 
 @dataclass(frozen=True)
@@ -291,22 +304,24 @@ def _tail_schur(cp: CrossProducts, theta, D, flat, S_tt):
     return C1r, np.block([[S_rr, S_rt], [S_rt.T, S_tt]])
 
 
-def profiled_deviance(f: Factorization, n: int, reml: bool) -> float:
-    """-2 log-likelihood (ML) or REML criterion, profiled over beta and sigma."""
+def profiled_deviance(ldL2: float, ldRX2: float, pwrss: float, n: int, p: int,
+                      reml: bool) -> float:
+    """-2 log-likelihood (ML, JSS eq. 34) or REML criterion (eq. 41), profiled over beta and
+    sigma. Plain floats: the fast deviances call it thousands of times per fit."""
     if reml:
-        dof = n - f.p
-        return f.ldL2 + f.ldRX2 + dof * (1.0 + LOG2PI + np.log(f.pwrss / dof))
-    return f.ldL2 + n * (1.0 + LOG2PI + np.log(f.pwrss / n))
+        dof = n - p
+        return ldL2 + ldRX2 + dof * (1.0 + LOG2PI + math.log(pwrss / dof))
+    return ldL2 + n * (1.0 + LOG2PI + math.log(pwrss / n))
 
 
 def make_deviance(cp: CrossProducts, reml: bool):
-    """The closure the optimizer minimises: theta -> profiled deviance (inf where undefined)."""
+    """The closure theta -> profiled deviance (inf where undefined), by factorize."""
 
     def deviance(theta: np.ndarray) -> float:
         f = factorize(cp, np.asarray(theta, dtype=float))
-        if f is None or f.pwrss <= 0:
-            return np.inf
-        return float(profiled_deviance(f, cp.n, reml))
+        if f is None or not f.pwrss > 0:
+            return math.inf
+        return profiled_deviance(f.ldL2, f.ldRX2, f.pwrss, cp.n, cp.p, reml)
 
     return deviance
 

@@ -26,12 +26,10 @@ import scipy.linalg
 import scipy.stats
 
 from .anova import ml_refit
-from .deviance import factorize
+from .deviance import LOG2PI, factorize, profiled_deviance
 
 __all__ = ["parameter_names", "variance_parameter_names", "profile_confint", "theta_to_sdcor",
            "sdcor_to_theta"]
-
-LOG2PI = np.log(2.0 * np.pi)
 
 
 def variance_parameter_names(mm) -> list[str]:
@@ -136,8 +134,7 @@ class _Problem:
         rx_inv = scipy.linalg.solve_triangular(f.RX, np.eye(p), lower=True, check_finite=False)
         beta = rx_inv.T @ f.Ltail[-1, qr : qr + p]
         r = f.pwrss + (b - beta[j]) ** 2 / (rx_inv[:, j] @ rx_inv[:, j])
-        n = self.fit.nobs
-        return f.ldL2 + n * (1.0 + LOG2PI + np.log(r / n))
+        return profiled_deviance(f.ldL2, f.ldRX2, r, self.fit.nobs, p, reml=False)
 
 
 def _problem(fit) -> _Problem:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .convergence import Derivatives, is_singular
 from .design import ModelMatrices
-from .deviance import CrossProducts, PlsSolution
+from .deviance import CrossProducts, PlsSolution, profiled_deviance
 from .optimize import OptSummary
 
 __all__ = ["LmerFit"]
@@ -80,8 +80,7 @@ class LmerFit:
         if not self.reml:
             return self.objective
         f = self.pls.factor
-        n = self.nobs
-        return f.ldL2 + n * (1.0 + np.log(2.0 * np.pi * f.pwrss / n))
+        return profiled_deviance(f.ldL2, f.ldRX2, f.pwrss, self.nobs, self.mm.p, reml=False)
 
     @property
     def df_resid(self) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .design import _check_reterms
+from .design import check_reterms
 from .errors import LmmError
 from .variables import Factor, expr_columns
 
@@ -164,7 +164,7 @@ def _resampled(mm, idx, copy, term):
     if np.linalg.matrix_rank(X) < mm.p:
         raise LmmError("a fixed-effect column is constant or collinear in this sample "
                        "(for example a factor level that was not drawn)")
-    _check_reterms(list(reterms), len(idx), mm.formula)
+    check_reterms(list(reterms), len(idx), mm.formula)
     values = {k: Factor(v.codes[idx], v.levels) if isinstance(v, Factor) else v[idx]
               for k, v in mm.values.items()}
     frame = mm.frame.iloc[idx]  # the index says which rows were drawn

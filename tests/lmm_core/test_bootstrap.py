@@ -18,8 +18,10 @@ import pandas as pd
 import pytest
 
 import lmm_core
+from lmm_core import devfun
 from lmm_core.api import fit_matrices
 from lmm_core.bootstrap import BootstrapResult, bootstrap, parameter_names
+from lmm_core.devfun import fast_deviance
 from lmm_core.deviance import cross_products, make_deviance
 from lmm_core.errors import LmmError
 
@@ -68,54 +70,12 @@ def test_result_layout(fit, small):
     assert small.status.eq("ok").all()
 
 
-# ----- exactness of the fast path --------------------------------------------------------------
-@pytest.mark.parametrize("formula", [
-    "Reaction ~ Days + (1 | Subject)",
-    "Reaction ~ Days + (Days | Subject)",
-    "Reaction ~ Days + (Days || Subject)",
-    "Reaction ~ Days + (Days + I(Days^2) | Subject)",  # q = 3: the batched linalg path
-])
-@pytest.mark.parametrize("reml", [True, False])
-def test_one_factor_deviance_equals_engine(sleep, formula, reml):
-    fit = lmm_core.lmer(formula, sleep, reml=reml)
-    cp = cross_products(fit.mm, fit.simulate(1, rng=5)[:, 0])
-    fast = boot._OneFactor(boot._Levels(cp.blocks[0], cp.A11), cp.A1t, cp.Att, cp.n, reml)
-    engine = make_deviance(cp, reml)
-    rng = np.random.default_rng(0)
-    for k in range(60):
-        theta = rng.normal(size=len(fit.theta)) * (0.1, 1.0, 3.0)[k % 3]
-        if k % 4 == 0:
-            theta[fit.mm.lower == 0] = 0.0  # on the boundary
-        assert fast.deviance(theta) == pytest.approx(engine(theta), rel=1e-8)
-
-
-@pytest.mark.parametrize(("formula", "file"), [
-    ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin.csv"),  # crossed
-    ("strength ~ 1 + (1 | batch/cask)", "Pastes.csv"),  # nested
-    ("Reaction ~ Days + (Days | Subject) + (Days | g)", None),  # slopes: matrix products
-])
-def test_dense_deviance_equals_engine(sleep, formula, file):
-    data = pd.read_csv(DATA / file) if file else sleep.assign(g=np.arange(180) % 7)
-    fit = lmm_core.lmer(formula, data)
-    cp = cross_products(fit.mm, fit.simulate(1, rng=5)[:, 0])
-    dense, engine = boot._Dense(cp, True), make_deviance(cp, True)
-    rng = np.random.default_rng(0)
-    for k in range(40):
-        theta = rng.normal(size=len(fit.theta)) * (0.1, 1.0, 3.0)[k % 3]
-        if k % 4 == 0:
-            theta[fit.mm.lower == 0] = 0.0
-        assert dense.deviance(theta) == pytest.approx(engine(theta), rel=1e-8)
-    beta, sigma = dense.beta_sigma(fit.theta)
-    pls = boot.solve_pls(cp, fit.theta, True)
-    np.testing.assert_allclose(beta, pls.beta, rtol=1e-9)
-    assert sigma == pytest.approx(pls.sigma, rel=1e-9)
-
-
+# ----- the refits ------------------------------------------------------------------------------
 def test_dense_and_sparse_paths_agree(monkeypatch):
     pen = pd.read_csv(DATA / "Penicillin.csv")
     fit = lmm_core.lmer("diameter ~ 1 + (1 | plate) + (1 | sample)", pen)
     dense = bootstrap(fit, 3, rng=1).replicates
-    monkeypatch.setattr(boot, "_DENSE_MAX", 0)
+    monkeypatch.setattr(devfun, "DENSE_MAX", 0)
     sparse = bootstrap(fit, 3, rng=1).replicates
     np.testing.assert_allclose(dense, sparse, rtol=1e-4)
 
@@ -131,8 +91,19 @@ def test_parametric_replicates_are_refits(fit):
         np.testing.assert_allclose(row[["(Intercept)", "Days"]], ref.pls.beta, rtol=1e-8)
         np.testing.assert_allclose(row["sigma"], ref.sigma, rtol=1e-3)
         cp = cross_products(fit.mm, sims[:, i])
-        theta, *_ = boot._refit(boot._model(cp, True), fit.theta, fit.mm.lower)
+        theta, *_ = boot._refit(fast_deviance(cp, True), fit.theta, fit.mm.lower)
         assert make_deviance(cp, True)(theta) <= ref.objective + 1e-6
+
+
+def test_warm_start_step_needs_fewer_evaluations(fit):
+    """The refits' first step (see _warm_start_step) reaches the cold fit's optimum sooner."""
+    y = fit.simulate(1, rng=3)[:, 0]
+    model = fast_deviance(cross_products(fit.mm, y), True)
+    cold = fit_matrices(fit.mm, True, y=y, check_conv=False)
+    warm = boot.optimize_theta(model.deviance, fit.theta, fit.mm.lower,
+                               initial_step=boot._warm_start_step(fit.theta))
+    assert warm.converged and warm.fmin == pytest.approx(cold.objective, abs=1e-6)
+    assert warm.feval < boot.optimize_theta(model.deviance, fit.theta, fit.mm.lower).feval
 
 
 def test_chunked_simulation_gives_same_replicates(fit, small, monkeypatch):
@@ -220,14 +191,13 @@ def test_failed_refits_are_nan_rows_and_counted(fit, monkeypatch):
 
 
 def test_not_converged_is_counted_and_kept(fit, monkeypatch):
-    real, calls = boot._bobyqa, []
+    real, calls = boot.optimize_theta, []
 
-    def tired(*args):
+    def tired(*args, **kwargs):
         calls.append(1)
-        theta, fmin, _ = real(*args)
-        return theta, fmin, len(calls) != 3
+        return replace(real(*args, **kwargs), converged=len(calls) != 3)
 
-    monkeypatch.setattr(boot, "_bobyqa", tired)
+    monkeypatch.setattr(boot, "optimize_theta", tired)
     result = bootstrap(fit, 5, rng=2)
     assert (result.n_failed, result.n_not_converged) == (0, 1)
     assert result.status[2] == "not converged" and result.replicates.iloc[2].notna().all()
@@ -302,8 +272,7 @@ def test_with_response_equals_cross_products(fit, crossed):
     y = fit.simulate(1, rng=9)[:, 0]
     ref = cross_products(fit.mm, y)
     Zt = boot.random_effects_matrix(fit).T
-    A1t, Art, Att = boot._response_products(fit.cp, Zt @ y, fit.mm.X.T @ y, y @ y)
-    got = replace(fit.cp, A1t=A1t, Art=Art, Att=Att)
+    got = boot._with_response(fit.cp, Zt @ y, fit.mm.X.T @ y, y @ y)
     for field in ("A11", "A1t", "Art", "Att"):
         np.testing.assert_allclose(getattr(got, field), getattr(ref, field), rtol=1e-12)
     assert (got.Arr != ref.Arr).nnz == 0

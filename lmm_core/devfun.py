@@ -1,0 +1,271 @@
+"""The fastest exact profiled deviance for a set of cross-products: what the optimizer calls.
+
+An lmer() fit evaluates the deviance 50 to 300 times, lme4's convergence check 2k^2 + 1 more
+(k = len(theta)), and a bootstrap does both again for every replicate, so the cost of one
+evaluation is the cost of a fit. deviance.factorize is the general algorithm and also yields
+what solve_pls needs (u, b, RX); the deviance alone can be had faster by exploiting the
+model's structure. fast_deviance() picks, from the cross-products alone, one of
+
+- OneFactor: one grouping factor with q <= 2 (random intercepts; intercept and slope) whose
+  Z columns are not nearly collinear: closed forms with the response folded in once, so an
+  evaluation is a few tiny products and one (p+1) x (p+1) Cholesky (sleepstudy: ~8x faster);
+- Dense: otherwise, with few random effects in all (several factors, q > 2, or nearly
+  collinear columns): the whole PLS system as one dense matrix and one LAPACK Cholesky
+  (Penicillin: ~60x faster than the sparse bookkeeping);
+- Blocked: anything larger (the 70,000-row crossed design): deviance.make_deviance itself.
+
+All three give make_deviance's value to rounding error (tests compare them), so the choice
+changes the time of a fit and nothing else. Each has deviance(theta) -> float (inf where the
+system is not positive definite; theta a float ndarray, as optimizers pass it),
+beta_sigma(theta) -> (beta, sigma) at an optimum, and with_response(cp) -> the same model for
+another response's cross-products (a parametric bootstrap sample), reusing the y-free work.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import scipy.linalg.lapack
+import scipy.sparse as sp
+
+from .deviance import Block, CrossProducts, make_deviance, profiled_deviance, solve_pls
+from .errors import LmmError
+
+__all__ = ["fast_deviance", "Levels", "OneFactor", "Dense", "Blocked", "DENSE_MAX",
+           "WEIGHTS_MAX", "COLLINEAR_TOL"]
+
+DENSE_MAX = 300  # up to this many random + fixed effects, one dense Cholesky beats the blocks
+WEIGHTS_MAX = 2_000_000  # values in OneFactor's folded weights (16 MB) beyond which it is not
+COLLINEAR_TOL = 1e-4  # OneFactor needs 1 - cos^2 of the angle between Z's two columns above this
+
+_potrf, _trtrs = scipy.linalg.lapack.dpotrf, scipy.linalg.lapack.dtrtrs
+
+
+def fast_deviance(cp: CrossProducts, reml: bool) -> OneFactor | Dense | Blocked:
+    """The fastest exact deviance for these cross-products (all equal make_deviance's)."""
+    m, q = cp.A11.shape[:2]
+    if len(cp.blocks) == 1 and q <= 2 and m * 5 * (cp.p + 1) ** 2 <= WEIGHTS_MAX \
+            and not _nearly_collinear(cp.A11):
+        return OneFactor(cp, reml)
+    if m * q + cp.qr + cp.p + 1 <= DENSE_MAX:
+        return Dense(cp, reml)
+    return Blocked(cp, reml)
+
+
+def _nearly_collinear(A11: np.ndarray) -> bool:
+    """Are the first factor's two Z columns nearly collinear over all its rows?
+
+    An uncentred covariate far from zero (calendar years, say) in (x | g) makes OneFactor's
+    closed forms lose digits that a Cholesky factorization keeps. Against exact rational
+    arithmetic at theta = (20, -0.01, 0.01), sleepstudy with Days + 2000 (1 - cos^2 = 2e-6):
+    OneFactor 1e-8 relative error, Dense 5e-12, make_deviance 4e-11; with Days + 1e5: 2e-6,
+    3e-9 and 7e-9. With Days + 100 (8e-4) all are below 1e-11 at the thetas tried. Such a
+    model is what lme4's "Rescale variables?" is about.
+    """
+    if A11.shape[1] != 2:
+        return False
+    (a, b), (_, c) = A11.sum(axis=0)
+    return not a * c - b * b > COLLINEAR_TOL * a * c
+
+
+def _from_diagonal(diag: list[float], ldL2: float, n: int, p: int, reml: bool) -> float:
+    """The deviance from the diagonal of [X y]'s factor: RX's, then sqrt(pwrss)."""
+    *dx, dy = diag
+    return profiled_deviance(ldL2, 2.0 * sum(map(math.log, dx)), dy * dy, n, p, reml)
+
+
+def _beta_sigma(L: np.ndarray, dof: int) -> tuple[np.ndarray, float]:
+    """beta = RX'^-1 c and sigma from the factor's [X y] rows, as deviance.solve_pls."""
+    p = L.shape[0] - 1
+    beta = _trtrs(L[:p, :p], L[p, :p], lower=1, trans=1)[0] if p else np.zeros(0)
+    return beta, float(L[p, p]) / math.sqrt(dof)
+
+
+def _not_positive_definite() -> LmmError:
+    return LmmError("the penalized least squares system is not positive definite")
+
+
+class Levels:
+    """What one grouping factor's Z'Z gives the deviance, per level i (y-free, theta-free).
+
+    With M_i = I + Lambda' A_i Lambda (A_i = Z_i'Z_i), the PLS system on [X y] leaves the Schur
+    complement S = [X y]'[X y] - sum_i r_i' W_i r_i, W_i = Lambda M_i^-1 Lambda', r_i =
+    Z_i'[X y], and log|L|^2 = sum_i log|M_i| (JSS sec. 3). For q <= 2 both are linear in a few
+    numbers c(theta): q = 1: W_i |M_i| = l^2, |M_i| = 1 + l^2 a_i. q = 2 (the 2 x 2 adjugate
+    identities): W_i |M_i| = Lambda Lambda' + |Lambda|^2 adj(A_i) and |M_i| = 1 +
+    tr(A_i Lambda Lambda') + |Lambda|^2 |A_i|. So |M_i| = c . D_i and r_i' W_i r_i |M_i| =
+    c . weights_i with D and weights fixed: no per-level factorization. This is not deviance.py's
+    per-level Cholesky written differently: it trades the Cholesky's backward stability for
+    speed, which is why fast_deviance checks _nearly_collinear first.
+    """
+
+    def __init__(self, block: Block, A11: np.ndarray):
+        self.q = q = block.q
+        where = {(r, c): k for r, c, k in zip(block.lam_rows, block.lam_cols, block.lam_theta,
+                                              strict=True)}
+        self.index = [int(where.get(rc, -1)) for rc in zip(*np.tril_indices(q), strict=True)]
+        self.A11 = A11
+        a = A11[:, 0, 0]
+        ones = np.ones_like(a)  # pairs with the constant 1 that coef() appends: |M_i| = 1 + ...
+        if q == 1:
+            self.D = np.stack([a, ones])
+        else:
+            b, c = A11[:, 1, 0], A11[:, 1, 1]
+            self.D = np.stack([a, 2.0 * b, c, np.maximum(a * c - b * b, 0.0), ones])
+
+    def coef(self, theta: np.ndarray) -> np.ndarray:
+        """c(theta): Lambda Lambda' (unique entries), for q = 2 |Lambda|^2, then 1."""
+        th = theta.tolist()
+        lam = [th[k] if k >= 0 else 0.0 for k in self.index]
+        if self.q == 1:
+            return np.array([lam[0] * lam[0], 1.0])
+        l00, l10, l11 = lam
+        return np.array([l00 * l00, l00 * l10, l10 * l10 + l11 * l11, (l00 * l11) ** 2, 1.0])
+
+    def weights(self, r: np.ndarray) -> np.ndarray:
+        """Per level, the products of r_i's rows that c(theta) multiplies: (m, len(c) * k^2).
+
+        (c . weights_i) / |M_i| is then r_i' W_i r_i, so the reduction sum_i r_i' W_i r_i is
+        one small matrix product per theta.
+        """
+        m, k = r.shape[0], r.shape[2]
+        zero = np.zeros((m, k * k))  # the constant 1 in c(theta) adds nothing to S
+        if self.q == 1:
+            return np.concatenate([(r[:, 0, :, None] * r[:, 0, None, :]).reshape(m, k * k),
+                                   zero], axis=1)
+        g00 = r[:, 0, :, None] * r[:, 0, None, :]
+        g11 = r[:, 1, :, None] * r[:, 1, None, :]
+        g10 = r[:, 0, :, None] * r[:, 1, None, :]
+        g10 = g10 + g10.transpose(0, 2, 1)
+        A = self.A11  # adj(A_i) = [[A_i11, -A_i10], [-A_i10, A_i00]]
+        adj = (A[:, 1, 1, None, None] * g00 - A[:, 1, 0, None, None] * g10
+               + A[:, 0, 0, None, None] * g11)
+        return np.concatenate([g.reshape(m, k * k) for g in (g00, g10, g11, adj)] + [zero],
+                              axis=1)
+
+
+class OneFactor:
+    """One grouping factor, q <= 2: S = [X y]'[X y] - sum_i r_i' W_i r_i in closed form.
+
+    With Levels, the reduction is c(theta) . sum_i weights_i / |M_i|: the weights are computed
+    once per response, leaving per theta two small matrix products and a LAPACK Cholesky of S.
+    """
+
+    def __init__(self, cp: CrossProducts, reml: bool, levels: Levels | None = None):
+        self.levels = levels or Levels(cp.blocks[0], cp.A11)
+        self.reml, self.dof = reml, cp.n - cp.p if reml else cp.n
+        self.factor, self.deviance = self._closures(cp)
+
+    def _closures(self, cp: CrossProducts):
+        """factor and deviance as closures over local names. The optimizer calls them ~40
+        times per fit and the arrays are tiny, so call overhead is the cost: hence ndarray.dot
+        (half the overhead of @ here), math on lists and no attribute lookups."""
+        coef, D, G = self.levels.coef, self.levels.D, self.levels.weights(cp.A1t)
+        att, k, n, p, reml = cp.Att.ravel(), cp.p + 1, cp.n, cp.p, self.reml
+        shape, potrf, log, sum_, inv = (D.shape[0], k * k), _potrf, np.log, np.add.reduce, \
+            np.reciprocal
+
+        def factor(theta: np.ndarray):
+            """(lower Cholesky factor of S, LAPACK's info, |M_i| per level)."""
+            c = coef(theta)
+            det = c.dot(D)
+            L, info = potrf((att - c.dot(inv(det).dot(G).reshape(shape))).reshape(k, k),
+                            lower=1)
+            return L, info, det
+
+        def deviance(theta: np.ndarray) -> float:
+            L, info, det = factor(theta)
+            diag = L.diagonal().tolist()
+            if info != 0 or not diag[-1] > 0:
+                return math.inf
+            return _from_diagonal(diag, float(sum_(log(det))), n, p, reml)
+
+        return factor, deviance
+
+    def beta_sigma(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        L, info, _ = self.factor(np.asarray(theta, dtype=float))
+        if info != 0 or not L[-1, -1] > 0:
+            raise _not_positive_definite()
+        return _beta_sigma(L, self.dof)
+
+    def with_response(self, cp: CrossProducts) -> OneFactor:
+        return OneFactor(cp, self.reml, self.levels)
+
+
+class Dense:
+    """Few random effects: the PLS system as one dense matrix.
+
+    B(theta) = T' C T + diag(1 per random effect, 0 for [X y]), with C = [Z X y]'[Z X y] and
+    T = blockdiag(Lambda, I). Its lower Cholesky factor holds L, RX and sqrt(pwrss) on the
+    diagonal (JSS eqs. 18-19), like deviance.factorize's blocked one; at this size one LAPACK
+    call is much faster than the sparse bookkeeping (Penicillin: 16 against 1000 us). Lambda
+    diagonal (random intercepts only): T' C T = C * d d', no matrix products.
+    """
+
+    def __init__(self, cp: CrossProducts, reml: bool):
+        first, k = cp.blocks[0], cp.p + 1
+        m, q = first.m, first.q
+        self.qt = qt = m * q + cp.qr
+        level = np.arange(m)[:, None, None] * q
+        A11 = np.zeros((m * q, m * q))
+        A11[level + np.arange(q)[:, None], level + np.arange(q)] = cp.A11
+        Z1T, A1r = cp.A1t.reshape(m * q, k), cp.A1r.toarray()
+        Arr = cp.Arr.toarray() if sp.issparse(cp.Arr) else cp.Arr
+        self.C = np.block([[A11, A1r, Z1T], [A1r.T, Arr, cp.Art], [Z1T.T, cp.Art.T, cp.Att]])
+        base = np.arange(m)[:, None] * q
+        self.rows = np.concatenate([(base + first.lam_rows).ravel(), m * q + cp.lam_r_rows])
+        cols = np.concatenate([(base + first.lam_cols).ravel(), m * q + cp.lam_r_cols])
+        self.idx = np.concatenate([np.tile(first.lam_theta, m), cp.lam_r_theta])
+        self.diagonal = bool(np.array_equal(self.rows, cols))
+        self.cols, self.E = cols, np.diag(np.r_[np.ones(qt), np.zeros(k)])
+        self.T0 = np.diag(np.r_[np.zeros(qt), np.ones(k)]) if not self.diagonal else np.ones(qt + k)
+        self.n, self.p, self.reml = cp.n, cp.p, reml
+
+    def _factor(self, theta: np.ndarray):
+        T = self.T0.copy()
+        if self.diagonal:
+            T[self.rows] = theta[self.idx]
+            B = self.C * np.multiply.outer(T, T) + self.E
+        else:
+            T[self.rows, self.cols] = theta[self.idx]
+            B = T.T @ self.C @ T + self.E
+        L, info = _potrf(B, lower=1)
+        return None if info != 0 or not L[-1, -1] > 0 else L
+
+    def deviance(self, theta: np.ndarray) -> float:
+        L = self._factor(theta)
+        if L is None:
+            return math.inf
+        d = L.diagonal()
+        ldL2 = 2.0 * float(np.log(d[: self.qt]).sum())
+        return _from_diagonal(d[self.qt :].tolist(), ldL2, self.n, self.p, self.reml)
+
+    def beta_sigma(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        L = self._factor(np.asarray(theta, dtype=float))
+        if L is None:
+            raise _not_positive_definite()
+        return _beta_sigma(L[self.qt :, self.qt :], self.n - self.p if self.reml else self.n)
+
+    def with_response(self, cp: CrossProducts) -> Dense:
+        """Only C's last row and column hold y: [Z X y]'y."""
+        new = copy.copy(self)
+        new.C = self.C.copy()
+        new.C[:, -1] = new.C[-1, :] = np.concatenate([cp.A1t[:, :, -1].ravel(), cp.Art[:, -1],
+                                                      cp.Att[:, -1]])
+        return new
+
+
+class Blocked:
+    """Many random effects: deviance.py's blocked algorithm itself (make_deviance, solve_pls)."""
+
+    def __init__(self, cp: CrossProducts, reml: bool):
+        self.cp, self.reml, self.deviance = cp, reml, make_deviance(cp, reml)
+
+    def beta_sigma(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        pls = solve_pls(self.cp, theta, self.reml)
+        return pls.beta, pls.sigma
+
+    def with_response(self, cp: CrossProducts) -> Blocked:
+        return Blocked(cp, self.reml)
