@@ -191,15 +191,18 @@ def _refit(model, theta0: np.ndarray, lower: np.ndarray):
     return (opt.theta, *model.beta_sigma(opt.theta), opt.converged)
 
 
-def _with_response(cp, zty: np.ndarray, xty: np.ndarray, yty: float):
-    """The cross-products for a new response: only their y columns change (Z'y, X'y, y'y)."""
+def _with_response(cp, zty: np.ndarray, xty: np.ndarray, yty: float, offset: np.ndarray):
+    """The cross-products for a new response: only their y columns change (Z'y, X'y, y'y).
+
+    As in deviance.cross_products, y is the response minus its least-squares fit X offset.
+    """
     m1q1 = cp.A1t.shape[0] * cp.A1t.shape[1]
     A1t, Art, Att = cp.A1t.copy(), cp.Art.copy(), cp.Att.copy()
     A1t[:, :, -1] = zty[:m1q1].reshape(cp.A1t.shape[:2])
     Art[:, -1] = zty[m1q1:]
     Att[-1, :-1] = Att[:-1, -1] = xty
     Att[-1, -1] = yty
-    return replace(cp, A1t=A1t, Art=Art, Att=Att)
+    return replace(cp, A1t=A1t, Art=Art, Att=Att, beta_offset=offset)
 
 
 def _parametric(fit, n, gen, tally, tick):
@@ -209,11 +212,13 @@ def _parametric(fit, n, gen, tally, tick):
     chunk = max(1, min(n, _CHUNK_VALUES // max(mm.n, 1)))
     for start in range(0, n, chunk):
         Y = simulate_matrix(fit, min(chunk, n - start), gen)
+        offsets = np.linalg.lstsq(mm.X, Y, rcond=None)[0]
+        Y = Y - mm.X @ offsets
         ZtY, XtY, yty = Zt @ Y, mm.X.T @ Y, np.einsum("ij,ij->j", Y, Y)
         for j in range(Y.shape[1]):
             i = start + j
             try:
-                sample = _with_response(cp, ZtY[:, j], XtY[:, j], yty[j])
+                sample = _with_response(cp, ZtY[:, j], XtY[:, j], yty[j], offsets[:, j])
                 tally.store(i, *_refit(model.with_response(sample), theta0, lower))
             except Exception as err:  # noqa: BLE001 - a failed replicate is data, not a crash
                 tally.fail(i, err)

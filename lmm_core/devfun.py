@@ -156,6 +156,7 @@ class OneFactor:
     def __init__(self, cp: CrossProducts, reml: bool, levels: Levels | None = None):
         self.levels = levels or Levels(cp.blocks[0], cp.A11)
         self.reml, self.dof = reml, cp.n - cp.p if reml else cp.n
+        self.offset = cp.beta_offset
         self.factor, self.deviance = self._closures(cp)
 
     def _closures(self, cp: CrossProducts):
@@ -188,7 +189,8 @@ class OneFactor:
         L, info, _ = self.factor(np.asarray(theta, dtype=float))
         if info != 0 or not L[-1, -1] > 0:
             raise _not_positive_definite()
-        return _beta_sigma(L, self.dof)
+        beta, sigma = _beta_sigma(L, self.dof)
+        return beta + self.offset, sigma
 
     def with_response(self, cp: CrossProducts) -> OneFactor:
         return OneFactor(cp, self.reml, self.levels)
@@ -221,7 +223,7 @@ class Dense:
         self.diagonal = bool(np.array_equal(self.rows, cols))
         self.cols, self.E = cols, np.diag(np.r_[np.ones(qt), np.zeros(k)])
         self.T0 = np.diag(np.r_[np.zeros(qt), np.ones(k)]) if not self.diagonal else np.ones(qt + k)
-        self.n, self.p, self.reml = cp.n, cp.p, reml
+        self.n, self.p, self.reml, self.offset = cp.n, cp.p, reml, cp.beta_offset
 
     def _factor(self, theta: np.ndarray):
         T = self.T0.copy()
@@ -246,11 +248,13 @@ class Dense:
         L = self._factor(np.asarray(theta, dtype=float))
         if L is None:
             raise _not_positive_definite()
-        return _beta_sigma(L[self.qt :, self.qt :], self.n - self.p if self.reml else self.n)
+        beta, sigma = _beta_sigma(L[self.qt :, self.qt :], self.n - self.p if self.reml else self.n)
+        return beta + self.offset, sigma
 
     def with_response(self, cp: CrossProducts) -> Dense:
         """Only C's last row and column hold y: [Z X y]'y."""
         new = copy.copy(self)
+        new.offset = cp.beta_offset
         new.C = self.C.copy()
         new.C[:, -1] = new.C[-1, :] = np.concatenate([cp.A1t[:, :, -1].ravel(), cp.Art[:, -1],
                                                       cp.Att[:, -1]])

@@ -132,7 +132,7 @@ class _Problem:
             return np.inf
         qr, p = f.qr, f.p
         rx_inv = scipy.linalg.solve_triangular(f.RX, np.eye(p), lower=True, check_finite=False)
-        beta = rx_inv.T @ f.Ltail[-1, qr : qr + p]
+        beta = rx_inv.T @ f.Ltail[-1, qr : qr + p] + self.fit.cp.beta_offset
         r = f.pwrss + (b - beta[j]) ** 2 / (rx_inv[:, j] @ rx_inv[:, j])
         return profiled_deviance(f.ldL2, f.ldRX2, r, self.fit.nobs, p, reml=False)
 

@@ -272,7 +272,10 @@ def test_with_response_equals_cross_products(fit, crossed):
     y = fit.simulate(1, rng=9)[:, 0]
     ref = cross_products(fit.mm, y)
     Zt = boot.random_effects_matrix(fit).T
-    got = boot._with_response(fit.cp, Zt @ y, fit.mm.X.T @ y, y @ y)
-    for field in ("A11", "A1t", "Art", "Att"):
-        np.testing.assert_allclose(getattr(got, field), getattr(ref, field), rtol=1e-12)
+    offset = np.linalg.lstsq(fit.mm.X, y, rcond=None)[0]
+    yc = y - fit.mm.X @ offset
+    got = boot._with_response(fit.cp, Zt @ yc, fit.mm.X.T @ yc, yc @ yc, offset)
+    for field in ("A11", "A1t", "Art", "Att", "beta_offset"):
+        np.testing.assert_allclose(getattr(got, field), getattr(ref, field), rtol=1e-12,
+                                   atol=1e-9)
     assert (got.Arr != ref.Arr).nnz == 0

@@ -114,3 +114,19 @@ def test_numeric_and_string_grouping_columns_give_the_same_fit():
     b = lmm_core.lmer("y ~ x + (1 | g)", numeric)
     assert a.objective == pytest.approx(b.objective, rel=1e-10)
     assert list(b.ranef()["g"].index) == [str(v) for v in sorted(numeric.g.unique())]
+
+
+@given(seed=st.integers(0, 10_000), shift=st.sampled_from([50.0, 1e3, 1e5]))
+@settings(max_examples=15)
+def test_a_large_response_mean_changes_only_the_intercept(seed, shift):
+    """Centring y on its least-squares fit keeps pwrss exact: a mean of 1e5 with a residual
+    SD of 1 must not change the objective, the slopes or lme4's convergence checks."""
+    data = random_data(seed, 6, 3, 60)
+    base = lmm_core.lmer("y ~ x + (x | g)", data)
+    moved = lmm_core.lmer("y ~ x + (x | g)", data.assign(y=data.y + shift))
+    assert moved.objective == pytest.approx(base.objective, rel=1e-9)
+    # estimates agree to the optimizer's tolerance (theta to ~1e-8 moves beta by ~1e-7)
+    assert moved.fixef["x"] == pytest.approx(base.fixef["x"], abs=1e-5)
+    assert moved.fixef["(Intercept)"] - shift == pytest.approx(base.fixef["(Intercept)"],
+                                                               abs=1e-5)
+    assert moved.messages == base.messages
