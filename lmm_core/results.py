@@ -194,8 +194,8 @@ class LmerFit:
         for group, re in ranef.items():
             table = pd.DataFrame(np.tile(fixed, (len(re), 1)), index=re.index,
                                  columns=missing + xnames)
-            for col in re.columns:
-                table[col] += re[col]
+            for j, col in enumerate(re.columns):  # by position: (1|g) + (x|g) repeats a name
+                table[col] += re.iloc[:, j].to_numpy()
             out[group] = table
         return out
 

@@ -107,3 +107,12 @@ def test_all_errors_share_one_base_class():
     for cls in (FormulaError, DataError, ColumnNotFoundError, ModelSpecError):
         assert issubclass(cls, LmmError)
         assert issubclass(cls, ValueError)
+
+
+def test_coef_adds_every_random_part_when_a_group_repeats_a_term():
+    """(1 | g) + (x | g): two intercepts for one group; coef() adds both to the fixed one."""
+    fit = lmm_core.lmer("Reaction ~ Days + (1 | Subject) + (Days | Subject)", sleepstudy())
+    re, coef = fit.ranef()["Subject"], fit.coef()["Subject"]
+    assert list(re.columns) == ["(Intercept)", "(Intercept)", "Days"]
+    expected = fit.fixef["(Intercept)"] + re.iloc[:, 0] + re.iloc[:, 1]
+    assert np.allclose(coef["(Intercept)"], expected)
