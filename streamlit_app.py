@@ -22,7 +22,9 @@ from games.ui import DIFFICULTY_HELP, apply_url_difficulty, draw_scoreboard, ini
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 # Non-game pages after the games: (file, title, url path, icon). Later pages append here.
-OTHER_PAGES: list[tuple[str, str, str, str]] = []
+OTHER_PAGES: list[tuple[str, str, str, str]] = [
+    ("app_pages/sandbox.py", "Sandbox: fit your own model", "sandbox", ":material/science:"),
+]
 
 st.set_page_config(page_title="Mixed models, played", page_icon="🎲", layout="centered")
 init_session()

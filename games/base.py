@@ -6,8 +6,9 @@ can be replayed from a URL, shown to a whole class or handed out as homework, an
 trip through JSON (``Round.from_dict(json.loads(json.dumps(r.to_dict())))``).
 
 An answer is a plain dict ``{question id: value}``; each :class:`Question` says what kind of value
-it takes ("choice" from its options, or "number" within ``low``..``high``), so that a generic form
-(a phone in class mode) can ask it without knowing the game.
+it takes ("choice" from its options, "number" within ``low``..``high``, or "text": free text such
+as a typed formula, which the game itself checks), so that a generic form (a phone in class
+mode) can ask it without knowing the game.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    """One thing the learner answers. ``kind`` is "choice" (one of ``options``) or "number"."""
+    """One thing the learner answers. ``kind`` is "choice" (one of ``options``), "number" or
+    "text" (a line of free text; ``help`` says what to type)."""
 
     id: str
     text: str

@@ -216,9 +216,15 @@ def _header(game_id: str, round_: Round) -> None:
                  width="stretch")
 
 
+def _code(text: str) -> str:
+    """Typed text as inline code (double backticks when it holds a backtick itself)."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _feedback(round_: Round, answer: Mapping, score: Score) -> None:
-    yours = "; ".join(round_.question(q).label_of(v) for q, v in answer.items()
-                      if q in round_.answer_kinds and round_.question(q).kind == "choice")
+    kinds = round_.answer_kinds
+    yours = "; ".join(round_.question(q).label_of(v) if kinds[q] == "choice" else _code(str(v))
+                      for q, v in answer.items() if kinds.get(q) in ("choice", "text"))
     if yours:
         st.markdown(f"**Your answer:** {yours}")
     message = f"**{score.points} points.** {score.feedback}"
@@ -230,20 +236,38 @@ def _feedback(round_: Round, answer: Mapping, score: Score) -> None:
         st.error(message, icon=":material/cancel:")
 
 
-def choice_form(round_: Round, form_key: str) -> dict | None:
-    """Radio buttons for every choice question, in a form; the answer once submitted."""
+def choice_form(round_: Round, form_key: str,
+                check: Callable[[dict], str | None] | None = None) -> dict | None:
+    """Radio buttons for every choice question and a text box for every text question, in a
+    form; the answer once submitted.
+
+    ``check(answer)`` may return a message (markdown) saying why the answer cannot be scored
+    yet, such as a formula that does not parse: it is shown, nothing is scored, and the boxes
+    keep what was typed.
+    """
     with st.form(form_key):
-        picks = {
-            q.id: st.radio(q.text, [o.value for o in q.options], index=None,
-                           format_func=q.label_of, key=f"{form_key}.{q.id}", help=q.help or None)
-            for q in round_.questions if q.kind == "choice"
-        }
+        picks = {}
+        for q in round_.questions:
+            if q.kind == "choice":
+                picks[q.id] = st.radio(q.text, [o.value for o in q.options], index=None,
+                                       format_func=q.label_of, key=f"{form_key}.{q.id}",
+                                       help=q.help or None)
+            elif q.kind == "text":
+                picks[q.id] = st.text_input(q.text, key=f"{form_key}.{q.id}",
+                                            help=q.help or None)
         submitted = st.form_submit_button("Check my answer", type="primary")
     if not submitted:
         return None
-    missing = [round_.question(q).text for q, v in picks.items() if v is None]
+    missing = [round_.question(q).text for q, v in picks.items()
+               if v is None or (isinstance(v, str) and not v.strip())]
     if missing:
-        st.warning("Pick an answer first: " + " ".join(missing))
+        typed = any(round_.question(q).kind == "text" for q in picks)
+        st.warning(("Answer every question first: " if typed else "Pick an answer first: ")
+                   + " ".join(missing))
+        return None
+    problem = check(picks) if check is not None else None
+    if problem:
+        st.error(problem, icon=":material/edit:")
         return None
     return picks
 

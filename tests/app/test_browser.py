@@ -1,18 +1,12 @@
 """A real browser plays one round of each game against `streamlit run`, and takes screenshots.
 
-Needs Debian's chromium at /usr/bin/chromium (``.ci/run`` installs it with apt-get); skips with
-the reason when it is missing. Screenshots go to tests/app/screenshots/ (gitignored): look at
-them after a change to a page.
+The server and browser fixtures are in conftest.py (shared with test_browser_sandbox.py, which
+also uses the page helpers below). Screenshots go to tests/app/screenshots/ (gitignored): look
+at them after a change to a page.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,71 +15,9 @@ from games import GAMES
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEED = 11
 WAIT_MS = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install -y chromium)")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
-    port = _free_port()
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser, width: int = 1280, height: int = 900):
@@ -121,6 +53,7 @@ def _shot(page, name: str) -> None:
         height = wanted
         page.set_viewport_size({"width": size["width"], "height": height})
         page.wait_for_timeout(1000)
+    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / name), full_page=True)
     page.set_viewport_size(size)
 
@@ -132,7 +65,9 @@ def _answer(page, round_) -> None:
         if question.kind == "choice":
             words = question.text.replace("`", "")[:30]  # as rendered: code marks dropped
             form = page.locator('[data-testid="stRadio"]').filter(has_text=words)
-            form.get_by_text(question.label_of(wanted), exact=True).click()
+            form.get_by_text(question.label_of(wanted).replace("`", ""), exact=True).click()
+        elif question.kind == "text":  # typed in a form: Enter would submit it, so only fill
+            page.get_by_label(question.text, exact=True).fill(str(wanted))
         else:
             box = page.get_by_label(question.text, exact=True)
             box.fill(f"{wanted:.1f}")

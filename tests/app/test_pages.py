@@ -28,7 +28,7 @@ def _open(game_id: str, **query) -> AppTest:
 
 
 def _set(at: AppTest, key: str, value) -> None:
-    for kind in ("radio", "slider", "number_input", "selectbox"):
+    for kind in ("radio", "slider", "number_input", "selectbox", "text_input"):
         found = [w for w in getattr(at, kind) if w.key == key]
         if found:
             found[0].set_value(value)

@@ -1,0 +1,134 @@
+"""Fix my model: the page (run by st.Page; the round logic is in logic.py).
+
+The allFit refits ("other optimizers") take a few seconds, so they run only after the answer,
+with a spinner, cached by (seed, difficulty) so that a whole class shares one computation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from games import charts
+from games.base import Round, Score
+from games.convergence import charts as conv_charts
+from games.convergence.optimizers import optimizer_reveal
+from games.convergence.reveal import LABELS, remedy_table
+from games.ui import cached_round, choice_form, play, show_chart
+
+GAME = "convergence"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _data_spec(seed: int, difficulty: str) -> dict:
+    round_ = cached_round(GAME, seed, difficulty)
+    chart = conv_charts.data_chart(round_.data, round_.context["predictors"])
+    return charts.to_spec(charts.style(chart, height=None))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _lines_spec(seed: int, difficulty: str) -> dict:
+    round_ = cached_round(GAME, seed, difficulty)
+    details, ctx = round_.reveal.details, round_.context
+    x = ctx["predictors"][0]
+    values = round_.data[x]
+    domain = ([0.0, float(values.max())] if ctx["problem"] == "scale"
+              else [float(values.min()), float(values.max())])
+    best = details["best"]
+    models = {"your model (maximal)": details["original"]["coef"],
+              f"after: {LABELS[best]}": details["refits"][best]["coef"]}
+    chart = conv_charts.lines_chart(round_.data, models, x, domain)
+    return charts.to_spec(charts.style(chart, height=None))
+
+
+@st.cache_data(max_entries=256, show_spinner="Refitting with six optimizers (lme4's allFit)…")
+def _optimizers(seed: int, difficulty: str) -> dict:
+    """allFit for the round (seconds: two of the six optimizers are slow)."""
+    result = optimizer_reveal(cached_round(GAME, seed, difficulty))
+    spec = conv_charts.optimizer_chart(result["points"], "Each optimizer's log-likelihood")
+    return result | {"spec": charts.to_spec(charts.style(spec, height=330))}
+
+
+def ask(round_: Round):
+    ctx = round_.context
+    st.markdown("**What R printed**")
+    st.code(ctx["r_summary"], language=None)
+    said = "\n".join(f"- `{m.splitlines()[0]}`" + (f" `{m.splitlines()[1].strip()}`"
+                                                   if len(m.splitlines()) > 1 else "")
+                     for m in ctx["messages"])
+    st.warning(f"**R's message{'s' if len(ctx['messages']) > 1 else ''}:**\n\n{said}",
+               icon=":material/warning:")
+    with st.expander("The data: each school's pupils, with the school's own line",
+                     expanded=ctx["hint"]):
+        show_chart(_data_spec(round_.seed, round_.difficulty),
+                   "Test score against " + " and ".join(ctx["predictors"]) + ", one panel "
+                   "per school, with each school's own least-squares line.")
+    return choice_form(round_, f"{GAME}.form")
+
+
+def _with_picks(table: pd.DataFrame, round_: Round, answer: dict) -> pd.DataFrame:
+    """The remedies table with each offered option's points and the learner's pick."""
+    points = round_.reveal.details["points"]
+    keys = _row_keys(round_, table)
+    out = table.copy()
+    out.insert(1, "points", [str(points[k]) if k in points else "" for k in keys])
+    out.insert(1, "your pick", ["◀ you" if k == answer.get("remedy") else "" for k in keys])
+    return out
+
+
+def _row_keys(round_: Round, table: pd.DataFrame) -> list[str]:
+    words = {v: k for k, v in LABELS.items()}
+    return [words.get(r, "drop_data" if r.startswith("delete ") else r)
+            for r in table["remedy"]]
+
+
+def show_reveal(round_: Round, answer: dict, score: Score) -> None:
+    details = round_.reveal.details
+    st.subheader("What the message means, and what cures it")
+    st.markdown(round_.reveal.explanation)
+    st.subheader("Every remedy, refitted")
+    slot = st.empty()
+    slot.dataframe(_with_picks(round_.reveal.tables["remedies"], round_, answer),
+                   hide_index=True)
+    st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
+               "back). Fixed effects with their standard errors in brackets. Log-likelihoods "
+               "(REML) compare rows fitted to the same data with the same fixed effects. "
+               "'other optimizers' appears once allFit below has run.")
+    show_chart(_lines_spec(round_.seed, round_.difficulty),
+               "Each school's fitted line in the maximal model and after the cure, over the "
+               "pupils' scores.")
+    st.caption(_lines_caption(round_))
+    st.subheader("Try other optimizers: allFit")
+    opt = _optimizers(round_.seed, round_.difficulty)
+    full = remedy_table(details["original"], details["refits"], details["truth"],
+                        {"optimizers": opt["row"]})
+    slot.dataframe(_with_picks(full, round_, answer), hide_index=True)
+    st.markdown(opt["explanation"])
+    show_chart(opt["spec"], "Each optimizer's log-likelihood, marked by whether it still "
+                            "warns.")
+    st.dataframe(opt["table"], hide_index=True)
+    st.caption("lme4's allFit(): the same model refitted with six optimizers. Triangles: "
+               "still warns; circles: no message.")
+    with st.expander("R's output after the cure"):
+        best = details["refits"][details["best"]]
+        st.markdown(f"`{best['formula']}`" + (
+            " (income centred and scaled: these numbers are per SD of income, at the "
+            "average income)" if details["best"] == "center_scale" else ""))
+        st.code(best["r_summary"], language=None)
+
+
+def _lines_caption(round_: Round) -> str:
+    problem, x = round_.context["problem"], round_.context["predictors"][0]
+    if problem == "scale":
+        return ("The lines run back to income 0, where the intercept lives: a small spread "
+                "of slopes becomes a wide spread of intercepts. After centering and scaling "
+                "(translated back) the lines are the same: one model in two sets of units.")
+    if problem == "singular":
+        return ("Maximal model: the schools' lines are forced through one crossing point "
+                "(correlation ±1). After simplifying: parallel lines, one shared slope, "
+                "which is the truth here.")
+    return (f"Lines for {x} with anxiety at 0 (its average). Dropping the correlations keeps "
+            "every school's own slopes.")
+
+
+play(GAME, ask=ask, show_reveal=show_reveal)

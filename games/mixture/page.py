@@ -1,0 +1,146 @@
+"""Pick the model: the page (run by st.Page; the round logic is in logic.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from games import charts
+from games.base import Round, Score
+from games.mixture import charts as mix_charts
+from games.mixture.fits import MODELS, ROWS, SHORT, r_printouts
+from games.ui import cached_round, choice_form, play, show_chart
+
+TITLES = {"no_group": "Without group: one normal curve for everybody",
+          "group_fixed": "Group as fixed effect: each group its own centre",
+          "two_sds": "One SD per group: each group its own spread"}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _averages_spec(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("mixture", seed, difficulty)
+    return charts.to_spec(charts.style(mix_charts.averages_chart(round_.data), height=380))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _baseline_specs(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("mixture", seed, difficulty)
+    details = round_.reveal.details
+    values = [v for k in details["baselines"] for v in details["baselines"][k]]
+    pad = 0.08 * (max(values) - min(values))
+    domain = [min(values) - pad, max(values) + pad]
+    return {key: charts.to_spec(charts.style(mix_charts.baselines_chart(
+        details["baselines"][key], details["groups"], details["curves"][key], "", domain),
+        height=330)) for key in details["baselines"]}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _printouts(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("mixture", seed, difficulty)
+    return r_printouts(round_.data, [round_.context["trap"], round_.context["right"]])
+
+
+def ask(round_: Round):
+    show_chart(_averages_spec(round_.seed, round_.difficulty),
+               "Stacked dots: each participant's average value, first all participants "
+               "together, then group A (circles) and group B (triangles).")
+    st.caption("Each dot is one participant's average over all their measurements. Top row: "
+               "everybody together, which is what `(1 | participant)` describes with one "
+               "normal distribution. Below: the same dots split by group.")
+    with st.expander("The data"):
+        st.dataframe(round_.data, hide_index=True, height=240)
+    return choice_form(round_, "mixture.form")
+
+
+def _styled(frame: pd.DataFrame, digits: int = 2):
+    """A small table for st.table (it wraps long headers on phones): rounded numbers, and a
+    dash where a model has no such quantity."""
+    return frame.style.format(precision=digits, na_rep="–")
+
+
+def _p_value(p: float) -> str:
+    if not np.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _columns(round_: Round, answer: dict) -> list[str]:
+    keys = [round_.context["trap"], round_.context["right"]]
+    chosen = answer.get("model")
+    if chosen not in keys and chosen in round_.reveal.tables["fits"].columns:
+        keys.append(chosen)
+    return keys
+
+
+def _name(key: str, round_: Round, answer: dict) -> str:
+    tags = []
+    if key == round_.context["right"]:
+        tags.append("right")
+    if key == answer.get("model"):
+        tags.append("yours")
+    return SHORT[key] + (f" ({' and '.join(tags)})" if tags else "")
+
+
+def _side_by_side(round_: Round, answer: dict) -> None:
+    fits = round_.reveal.tables["fits"]
+    keys = _columns(round_, answer)
+    table = fits[keys + ["truth"]].dropna(how="all", subset=keys)
+    table.columns = [_name(k, round_, answer) for k in keys] + ["truth of the simulation"]
+    st.table(_styled(table))
+    st.caption(" · ".join(f"**{SHORT[k]}**: `{MODELS[k]}`" for k in keys)
+               + " · –: not in this model")
+    with st.expander("What the rows mean"):
+        st.markdown("\n".join(f"- **{row}**: {ROWS[row]}" for row in table.index))
+    notes, errors = round_.reveal.details["notes"], round_.reveal.details["errors"]
+    for key in keys:
+        for note in notes.get(key, []):
+            st.info(f"{SHORT[key]}: lme4 says *{note}*")
+    chosen = answer.get("model")
+    if chosen in errors:
+        st.info(f"Your model, `{MODELS[chosen]}`, cannot be fitted to these data: "
+                f"{errors[chosen]}")
+
+
+def show_reveal(round_: Round, answer: dict, score: Score) -> None:
+    paragraphs = round_.reveal.explanation.split("\n\n")
+    st.subheader("The models, side by side")
+    _side_by_side(round_, answer)
+    st.markdown("\n\n".join(paragraphs[:2]))
+    specs = _baseline_specs(round_.seed, round_.difficulty)
+    for key, spec in specs.items():
+        st.markdown(f"**{TITLES[key]}**")
+        show_chart(spec, f"{SHORT[key]}: each participant's estimated control level as a dot "
+                         "(circles group A, triangles group B), with the normal curve or "
+                         "curves the model assumes for them.")
+    st.caption("Dots: what each model estimates for every participant in the control "
+               "condition. Curves: the normal distribution(s) the model says those levels "
+               "come from, scaled to the number of participants.")
+    st.markdown("\n\n".join(paragraphs[2:]))
+    st.markdown("**The likelihood-ratio test** (`anova()`, maximum-likelihood refits)")
+    st.table(_styled(round_.reveal.tables["lrt"], 3).format(_p_value, subset=["Pr(>Chisq)"]))
+    _more(round_)
+
+
+def _more(round_: Round) -> None:
+    details, tables = round_.reveal.details, round_.reveal.tables
+    with st.expander("The same fits as R prints them"):
+        for key, text in _printouts(round_.seed, round_.difficulty).items():
+            st.markdown(f"**{SHORT[key]}**")
+            st.code(text, language=None)
+        st.markdown("**anova()**")
+        st.code(details["anova"], language=None)
+    with st.expander("Every model on offer, fitted"):
+        fits = tables["fits"].drop(columns="truth")
+        fits.columns = [SHORT[k] for k in fits.columns]
+        st.table(_styled(fits))
+        for key, notes in details["notes"].items():
+            for note in notes:
+                st.caption(f"{SHORT[key]}: lme4 says: {note}")
+        for key, error in details["errors"].items():
+            st.caption(f"{SHORT[key]}: cannot be fitted. {error}")
+    with st.expander("The participants' own averages, by group"):
+        st.table(_styled(pd.DataFrame(tables["raw"])))
+
+
+play("mixture", ask=ask, show_reveal=show_reveal)

@@ -1,0 +1,207 @@
+"""Nested or crossed?: the page (run by st.Page; the round logic is in logic.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from games import charts
+from games.base import Round, Score
+from games.nesting import charts as nest_charts
+from games.nesting.designs import RANDOM
+from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
+from games.ui import cached_round, choice_form, play, show_chart
+
+ROW_HELP = {
+    "REML criterion": "lower fits better; comparable here because the fixed effects are the "
+                      "same in every model",
+    "SD residual": "how much single pupils (or readings) scatter around what the model "
+                   "expects",
+}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _diagram_spec(seed: int, difficulty: str) -> dict:
+    diagram = cached_round("nesting", seed, difficulty).context["diagram"]
+    return charts.to_spec(charts.style(nest_charts.diagram_chart(diagram),
+                                       height=nest_charts.diagram_height(diagram)))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _data_spec(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("nesting", seed, difficulty)
+    data = round_.data
+    if round_.context["family"] == "items":
+        chart = nest_charts.reading_chart(data)
+    else:
+        chart = nest_charts.class_means_chart(data, list(dict.fromkeys(data["school"])))
+    return charts.to_spec(charts.style(chart, height=360))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _printouts(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("nesting", seed, difficulty)
+    context = round_.context
+    return r_printouts(round_.data, context["family"], [context["right"], context["trap"]])
+
+
+def _diagram(round_: Round) -> None:
+    show_chart(_diagram_spec(round_.seed, round_.difficulty),
+               f"Diagram of the design: {round_.context['diagram']['titles'][0]} on the left, "
+               f"{round_.context['diagram']['titles'][1]} on the right, joined by lines; each "
+               f"line is {round_.context['diagram']['note']}.")
+    st.caption(f"Each line in the diagram is {round_.context['diagram']['note']}.")
+
+
+def _data_picture(round_: Round) -> None:
+    items = round_.context["family"] == "items"
+    show_chart(_data_spec(round_.seed, round_.difficulty),
+               "Stacked dots: each word's and each participant's average reading time."
+               if items else "Each class's average extraversion minus its school's, per "
+                             "school, written as its letter, with lines joining classes that "
+                             "share a letter.")
+    st.caption("Each dot is one word's average over all participants (top rows) or one "
+               "participant's average over all words (bottom row)." if items else
+               "Each letter is one class's average minus its school's average, in its "
+               "school's column (above the dotted line: above its school). Lines join the "
+               "classes with the same letter across schools.")
+
+
+def ask(round_: Round):
+    if round_.context["show_diagram"]:
+        _diagram(round_)
+    _data_picture(round_)
+    data = round_.data
+    if round_.context["family"] == "schools":
+        counts = pd.crosstab(data["school"], data["class"]).reindex(
+            list(dict.fromkeys(data["school"])))
+        st.markdown("**Pupils per school and class letter**")
+        st.table(counts)
+    st.markdown("**The first rows of the data**")
+    st.dataframe(data.head(10), hide_index=True)
+    return choice_form(round_, "nesting.form")
+
+
+def _styled(frame: pd.DataFrame, digits: int = 2):
+    """A small table for st.table (it wraps long headers on phones): rounded numbers, and a
+    dash where a model has no such quantity."""
+    return frame.style.format(precision=digits, na_rep="–")
+
+
+def _p_value(p: float) -> str:
+    if not np.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _tags(key: str, round_: Round, answer: dict) -> list[str]:
+    tags = []
+    if key == round_.context["right"]:
+        tags.append("right")
+    if key == answer.get("structure"):
+        tags.append("yours")
+    elif key == round_.context["trap"]:
+        tags.append("the trap")
+    if key == UNIQUE:
+        tags.append("unique labels")
+    return tags
+
+
+def _name(key: str, round_: Round, answer: dict) -> str:
+    """The random part with its tags, e.g. "(1 | school/class) (right, yours)"."""
+    random = UNIQUE_RANDOM if key == UNIQUE else RANDOM[round_.context["family"]][key]
+    tags = _tags(key, round_, answer)
+    return random + (f" ({', '.join(tags)})" if tags else "")
+
+
+def _lettered(keys: list[str], round_: Round, answer: dict) -> tuple[list[str], list[str]]:
+    """Table headers ("A: formula (tags)") and the chart's short legend ("A: tags")."""
+    letters = [chr(65 + i) for i in range(len(keys))]
+    headers = [f"{c}: {_name(k, round_, answer)}" for c, k in zip(letters, keys, strict=True)]
+    legend = [f"{c}: {', '.join(_tags(k, round_, answer))}"
+              for c, k in zip(letters, keys, strict=True)]
+    return headers, legend
+
+
+def _shown(round_: Round, answer: dict) -> list[str]:
+    """The fits the reveal compares: right, trap, the learner's, unique labels (nested)."""
+    fits = round_.reveal.tables["fits"]
+    keys = [round_.context["right"], round_.context["trap"]]
+    chosen = answer.get("structure")
+    if chosen not in keys and chosen in fits.columns:
+        keys.append(chosen)
+    if UNIQUE in fits.columns:
+        keys.append(UNIQUE)
+    return keys
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spread_spec(seed: int, difficulty: str, keys: tuple, names: tuple) -> dict:
+    round_ = cached_round("nesting", seed, difficulty)
+    family = round_.context["family"]
+    rows = nest_charts.spread_rows(round_.reveal.tables["fits"], dict(zip(keys, names,
+                                                                          strict=True)), family)
+    sources = [s for s in nest_charts.SOURCES[family].values() if s in set(rows["source"])]
+    chart = nest_charts.spread_chart(rows, list(names), sources)
+    return charts.to_spec(charts.style(chart, height=190 + 32 * len(rows)))
+
+
+def _side_by_side(round_: Round, answer: dict) -> None:
+    fits = round_.reveal.tables["fits"]
+    keys = _shown(round_, answer)
+    table = fits[keys].dropna(how="all")
+    table.columns = _lettered(keys, round_, answer)[0]
+    digits = 3 if round_.context["family"] == "schools" else 2
+    st.table(_styled(table, digits).format(_p_value, subset=(
+        [r for r in table.index if r.endswith("p-value")], table.columns)))
+    st.caption(f"Every model: `{round_.context['fixed']} + …`. "
+               + " · ".join(f"**{r}**: {h}" for r, h in ROW_HELP.items())
+               + " · **SD name (k groups)**: how much the k groups differ, as lme4 names "
+                 "the grouping factor · –: not in this model.")
+    chosen = answer.get("structure")
+    error = round_.reveal.details["errors"].get(chosen)
+    if error:
+        st.info(f"Your structure, `{RANDOM[round_.context['family']][chosen]}`, cannot be "
+                f"fitted to these data: {error}")
+
+
+def show_reveal(round_: Round, answer: dict, score: Score) -> None:
+    st.subheader("Both fits on the same data")
+    _side_by_side(round_, answer)
+    keys = _shown(round_, answer)
+    names = tuple(_lettered(keys, round_, answer)[1])
+    show_chart(_spread_spec(round_.seed, round_.difficulty, tuple(keys), names),
+               "Bars: the SD each model gives each source of variation, one bar per model, "
+               "labelled with the model's letter and the SD.")
+    st.markdown(round_.reveal.explanation)
+    if not round_.context["show_diagram"]:
+        _diagram(round_)
+    if "lrt" in round_.reveal.tables:
+        st.markdown("**Do the words differ?** (`anova()`, maximum-likelihood refits)")
+        st.table(_styled(round_.reveal.tables["lrt"], 3).format(
+            _p_value, subset=["Pr(>Chisq)"]))
+    details = round_.reveal.details
+    with st.expander("The two main fits as R prints them"):
+        for key, text in _printouts(round_.seed, round_.difficulty).items():
+            st.markdown(f"**{_name(key, round_, answer)}**")
+            st.code(text, language=None)
+        if "anova" in details:
+            st.code(details["anova"], language=None)
+    with st.expander("Every structure on offer, fitted"):
+        fits = round_.reveal.tables["fits"]
+        shown = fits.copy()
+        shown.columns = [_name(k, round_, answer) for k in fits.columns]
+        st.table(_styled(shown, 3))
+        for key, error in details["errors"].items():
+            st.caption(f"{_name(key, round_, answer)}: cannot be fitted. {error}")
+        for key, notes in details["notes"].items():
+            for note in notes:
+                st.caption(f"{_name(key, round_, answer)}: lme4 says: {note}")
+    with st.expander("Where the data came from"):
+        truth = details["truth"]
+        st.markdown("The round's data were simulated with these SDs: "
+                    + ", ".join(f"**{g}** {v:g}" for g, v in truth.items()) + ".")
+
+
+play("nesting", ask=ask, show_reveal=show_reveal)

@@ -1,0 +1,145 @@
+"""Fitting the learner's model: the summary as R prints it, its tables, plain-word notes on
+lme4's warnings, and the confidence intervals of every parameter side by side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import lmm_core
+from lmm_core.bootstrap import parameter_names, sdcor_values
+
+__all__ = ["Note", "FitReport", "fit_model", "explain", "estimates", "interval_table",
+           "parameter_labels"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One of lme4's messages about a fit, what it means in plain words, and how serious it is
+    ("warning": read the numbers with care; "info": something was done to the data)."""
+
+    message: str
+    explanation: str
+    level: str
+
+
+@dataclass(frozen=True, eq=False)
+class FitReport:
+    """A fitted model and what the page shows of it: R's printout (lmerTest's layout, with
+    Satterthwaite df and p-values), the random- and fixed-effects tables, and the notes."""
+
+    formula: str
+    fit: lmm_core.LmerFit
+    summary: object  # lmm_core.summary.LmerSummary
+    text: str
+    random_effects: pd.DataFrame
+    fixed_effects: pd.DataFrame
+    notes: tuple[Note, ...]
+
+
+def fit_model(data: pd.DataFrame, formula: str, *, reml: bool = True,
+              data_name: str = "data") -> FitReport:
+    """lmer(formula, data, REML = reml) with lmerTest's summary; LmmError (FormulaError with a
+    caret, ColumnNotFoundError naming close matches, ...) when the model cannot be fitted."""
+    formula = " ".join(str(formula).split())
+    fit = lmm_core.lmer(formula, data, reml=reml, data_name=data_name)
+    summary = fit.summary(ddf="Satterthwaite")
+    random = summary.random_effects.copy()
+    return FitReport(formula=formula, fit=fit, summary=summary, text=str(summary),
+                     random_effects=random, fixed_effects=summary.coefficients.copy(),
+                     notes=tuple(explain(m) for m in fit.messages))
+
+
+# lme4's message (a regular expression) -> (plain words, level)
+EXPLANATIONS = (
+    (r"boundary \(singular\)|isSingular", (
+        "**Singular fit.** At least one random-effect standard deviation is (almost) zero, or "
+        "a correlation is at −1 or +1: look at the Random effects table. The data cannot tell "
+        "that part of the model apart from nothing, usually because there are few groups or "
+        "few observations per group. The fixed effects can still be read, but the random "
+        "part is more complex than these data support: simplify it, for example drop the "
+        "correlation with `||` or drop a random slope.", "warning")),
+    (r"failed to converge|convergence code|unable to evaluate", (
+        "**The fit may not have converged.** lme4's final check says the optimizer may have "
+        "stopped short of the best fit. This is often a false alarm, but check it: predictors "
+        "on very different scales are the usual cause, so try centring and scaling them "
+        "(write `scale(x)` in the formula), or simplify the random part.", "warning")),
+    (r"unidentifiable|Hessian", (
+        "**Nearly unidentifiable.** Some parameters can change together without changing the "
+        "fit much, so their estimates are shaky. Predictors with very large or very small "
+        "values are the usual cause: rescale them (`scale(x)`), or simplify the model.",
+        "warning")),
+    (r"rank deficient", (
+        "**Some fixed effects were dropped.** Some columns of the fixed part repeat what "
+        "others already say (two predictors that always move together, or a condition that "
+        "never varies), so lme4 leaves them out and their rows are missing from the table.",
+        "warning")),
+    (r"missing values removed", (
+        "Rows with a missing value in a column the formula uses were left out, as lme4 does. "
+        "The numbers describe the remaining rows.", "info")),
+)
+
+
+def explain(message: str) -> Note:
+    """lme4's message with its meaning in plain words (empty words for an unknown message)."""
+    for pattern, (words, level) in EXPLANATIONS:
+        if re.search(pattern, message, flags=re.IGNORECASE):
+            return Note(message.strip(), words, level)
+    return Note(message.strip(), "", "warning")
+
+
+# ----- intervals --------------------------------------------------------------------------------
+def estimates(fit) -> pd.Series:
+    """Every parameter's estimate, named as lme4's confint(oldNames = FALSE) names them."""
+    values = np.concatenate([np.asarray(fit.fixef, float),
+                             sdcor_values(fit.mm, fit.theta, [fit.sigma])[0], [fit.sigma]])
+    return pd.Series(values, index=parameter_names(fit.mm), name="estimate")
+
+
+def _effect(cname: str) -> str:
+    return "intercepts" if cname == "(Intercept)" else f"{cname} slopes"
+
+
+def parameter_labels(mm) -> dict[str, str]:
+    """Every parameter's name (as parameter_names) in words: "sd_days|subject" -> "SD of days
+    slopes across subject", "sigma" -> "residual SD (within groups)"."""
+    labels = {name: f"{name} (fixed effect)" for name in mm.xnames}
+    for t in mm.reterms:
+        rows, cols = np.tril_indices(t.q)
+        for r, c in zip(rows, cols, strict=True):
+            if r == c:
+                labels[f"sd_{t.cnames[r]}|{t.group}"] = (
+                    f"SD of {_effect(t.cnames[r])} across {t.group}")
+            else:
+                labels[f"cor_{t.cnames[r]}.{t.cnames[c]}|{t.group}"] = (
+                    f"correlation of {t.group} {_effect(t.cnames[c])} and "
+                    f"{_effect(t.cnames[r])}")
+    labels["sigma"] = "residual SD (within groups)"
+    return labels
+
+
+def interval_table(fit, intervals: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """One row per parameter: what it is, its estimate, and each method's interval.
+
+    ``intervals`` maps a method's name to a table with lower and upper bounds in its first two
+    columns (fit.confint's "2.5 %"/"97.5 %", or BootstrapResult.ci()'s lower/upper), indexed by
+    parameter name; None leaves the method out.
+    """
+    est = estimates(fit)
+    names = [n for n in est.index if not n.startswith(("sd_", "cor_")) and n != "sigma"]
+    order = [n for n in est.index if n not in names] + names  # confint's order: variances first
+    labels = parameter_labels(fit.mm)
+    table = pd.DataFrame({"parameter": [labels.get(n, n) for n in order],
+                          "estimate": est.reindex(order).to_numpy()}, index=order)
+    for method, frame in intervals.items():
+        if frame is None:
+            continue
+        bounds = frame.iloc[:, :2].reindex(order)
+        table[f"{method} from"] = bounds.iloc[:, 0].to_numpy(dtype=float)
+        table[f"{method} to"] = bounds.iloc[:, 1].to_numpy(dtype=float)
+    table.index.name = "name"
+    return table

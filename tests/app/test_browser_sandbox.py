@@ -1,0 +1,142 @@
+"""A real browser uses the sandbox: the course fit, the walkthrough, an upload (good and bad),
+a formula with a typo, the bootstrap, and a phone-sized screen. Screenshots go to
+tests/app/screenshots/sandbox_*.png: look at them after a change to the page.
+
+The server and browser fixtures are in conftest.py; the page helpers are test_browser's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import simulators
+from tests.app.test_browser import _page, _shot, _wait_idle
+
+pytestmark = pytest.mark.browser
+
+FORMULA_BOX = "Model formula (lme4 syntax)"
+
+
+def _open(browser, server, width: int = 1280, height: int = 900):
+    context, page = _page(browser, width=width, height=height)
+    page.goto(f"{server}/sandbox")
+    page.get_by_role("heading", name="Sandbox: fit your own model").wait_for()
+    page.get_by_text("REML criterion at convergence: 1771.4").wait_for()
+    _wait_idle(page)
+    return context, page
+
+
+def _no_errors(page) -> None:
+    assert page.get_by_text("Traceback").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("something went wrong").count() == 0
+
+
+def _type_formula(page, text: str) -> None:
+    box = page.get_by_label(FORMULA_BOX, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    _wait_idle(page)
+
+
+def _upload(page, name: str, content: bytes, mime: str = "text/csv") -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": content}])
+    _wait_idle(page)
+
+
+def test_course_fit_and_walkthrough(browser, server):
+    from playwright.sync_api import expect
+
+    context, page = _open(browser, server)
+    expect(page.get_by_label(FORMULA_BOX, exact=True)).to_have_value(
+        "reaction ~ 1 + days + (1 + days | subject)")
+    page.get_by_text("Shrinkage: every group at once").wait_for()
+    _no_errors(page)
+    _shot(page, "sandbox_course.png")
+    page.get_by_role("button", name="Start the walkthrough").click()
+    page.get_by_text("step 1 of 5").wait_for()
+    for _ in range(3):
+        page.get_by_role("button", name="Next").click()
+        _wait_idle(page)
+    page.get_by_text("step 4 of 5").wait_for()
+    expect(page.get_by_text("The two who dropped out", exact=True)).to_be_visible()
+    expect(page.get_by_text("373 has one observation").first).to_be_visible()
+    _no_errors(page)
+    _shot(page, "sandbox_walkthrough.png")
+    context.close()
+
+
+def test_upload_a_csv_then_a_bad_file(browser, server):
+    from playwright.sync_api import expect
+
+    data = simulators.load("sleep_seed").rename(columns={"reaction": "reaction time"})
+    context, page = _open(browser, server)
+    page.get_by_text("Upload a CSV", exact=True).click()
+    _wait_idle(page)
+    _upload(page, "my study.csv", data.to_csv(index=False).encode())
+    page.get_by_text("Column names changed as R's read.csv changes them").wait_for()
+    expect(page.get_by_label(FORMULA_BOX, exact=True)).to_have_value(
+        "reaction.time ~ 1 + days + (1 | subject)")
+    page.get_by_text("Data: my.study").wait_for()
+    _type_formula(page, "reaction.time ~ 1 + days + (1 + days | subject)")
+    page.get_by_text("REML criterion at convergence: 1771.4").wait_for()
+    _no_errors(page)
+    _shot(page, "sandbox_upload.png")
+    _upload(page, "results.xlsx", b"PK\x03\x04" + bytes(200),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    page.get_by_text("is an Excel workbook (.xlsx) or another zipped file").wait_for()
+    expect(page.get_by_text("Still using your earlier file, my study.csv.")).to_be_visible()
+    expect(page.get_by_label(FORMULA_BOX, exact=True)).to_have_value(
+        "reaction.time ~ 1 + days + (1 + days | subject)")
+    _no_errors(page)
+    _shot(page, "sandbox_upload_error.png")
+    context.close()
+
+
+def test_formula_typo_shows_a_caret_and_keeps_the_text(browser, server):
+    from playwright.sync_api import expect
+
+    context, page = _open(browser, server)
+    typo = "reaction ~ 1 + days + (1 + days | subject"
+    _type_formula(page, typo)
+    page.get_by_text("This formula cannot be read.").wait_for()
+    expect(page.get_by_text("this '(' is never closed").first).to_be_visible()
+    expect(page.get_by_label(FORMULA_BOX, exact=True)).to_have_value(typo)
+    _no_errors(page)
+    _shot(page, "sandbox_formula_error.png")
+    context.close()
+
+
+def test_bootstrap_on_demand(browser, server):
+    from playwright.sync_api import expect
+
+    context, page = _open(browser, server)
+    combo = page.get_by_role("combobox", name="Bootstrap samples", exact=True)
+    combo.click()
+    combo.fill("200")
+    page.get_by_role("option", name="200", exact=True).click()
+    _wait_idle(page)
+    expect(combo).to_have_value("200")
+    page.get_by_role("button", name="Run the bootstrap").click()
+    try:
+        page.get_by_text("bootstrap: 200 samples").wait_for()
+    except Exception:
+        _shot(page, "sandbox_bootstrap_failed.png")
+        raise
+    _wait_idle(page)
+    _no_errors(page)
+    _shot(page, "sandbox_bootstrap.png")
+    context.close()
+
+
+def test_phone_width(browser, server):
+    context, page = _open(browser, server, width=390, height=844)
+    page.get_by_role("button", name="Start the walkthrough").click()
+    page.get_by_text("step 1 of 5").wait_for()
+    _wait_idle(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the sandbox scrolls sideways on a phone ({width} px wide)"
+    _no_errors(page)
+    _shot(page, "sandbox_phone.png")
+    context.close()

@@ -1,0 +1,164 @@
+"""The nesting game: nested or crossed per design, the misconception behind each wrong
+structure, the reused-labels trap in the fitted numbers, and the local items generator."""
+
+import numpy as np
+import pytest
+
+import lmm_core
+from games.nesting import designs, logic
+from games.nesting.items import items_crossed
+from games.nesting.reveal import UNIQUE, formula, with_unique_labels
+
+SEEDS = range(30)
+ROUNDS = [logic.make_round(s) for s in SEEDS]
+
+
+def _rounds(design, rounds=ROUNDS):
+    return [r for r in rounds if r.context["design"] == design]
+
+
+def test_every_design_occurs():
+    assert {r.context["design"] for r in ROUNDS} == set(logic.DESIGNS)
+
+
+@pytest.mark.parametrize("round_", ROUNDS, ids=lambda r: f"seed{r.seed}")
+def test_each_wrong_structure_names_its_misconception(round_):
+    verdicts = logic.VERDICTS[round_.context["design"]]
+    for option in round_.question("structure").options:
+        result = logic.score(round_, {"structure": option.value})
+        points, code = verdicts[option.value]
+        assert (result.points, result.misconception) == (points, code)
+        assert result.correct == (code is None)
+        assert result.feedback.strip() and "{" not in result.feedback
+
+
+def test_key_misconception_codes():
+    nested = _rounds("schools_nested")[0]
+    crossed = _rounds("schools_crossed")[0]
+    items = _rounds("items_crossed")[0]
+    assert logic.score(nested, {"structure": "crossed"}).misconception == \
+        "crossed_for_nested_labels"
+    assert logic.score(crossed, {"structure": "nested"}).points == 25
+    assert logic.score(crossed, {"structure": "nested"}).misconception == "nested_for_crossed"
+    assert logic.score(items, {"structure": "participant_only"}).misconception == "ignored_items"
+    assert logic.score(items, {"structure": "nested"}).misconception == "nested_for_crossed"
+
+
+def test_missing_or_unknown_answers_score_zero():
+    round_ = ROUNDS[0]
+    for answer in ({}, {"structure": None}, {"structure": "(1 | everything)"}):
+        result = logic.score(round_, answer)
+        assert (result.points, result.misconception) == (0, "no_answer")
+
+
+def test_bad_seeds_and_difficulties_say_what_is_wrong():
+    with pytest.raises(ValueError, match="whole number"):
+        logic.make_round(-1)
+    with pytest.raises(ValueError, match="gentle, normal, tricky"):
+        logic.make_round(3, "Normal")
+
+
+def test_difficulties_differ():
+    for fam in ("schools", "items"):
+        counts = [len(designs.OFFERED[(fam, d)]) for d in ("gentle", "normal", "tricky")]
+        assert counts == sorted(counts) and counts[0] < counts[-1]
+    tricky = [logic.make_round(s, "tricky") for s in range(12)]
+    assert not any(r.context["show_diagram"] for r in tricky)
+    assert all(r.context["show_diagram"] for r in ROUNDS)
+    nested = _rounds("schools_nested", tricky)[0]
+    labels = [o.label for o in nested.question("structure").options]
+    assert "(1 | school) + (1 | school:class)" in labels  # nesting written out
+    assert "(1 | school/class)" not in labels
+    assert nested.solution == {"structure": "written"}
+
+
+@pytest.mark.parametrize("round_", _rounds("schools_nested"), ids=lambda r: f"seed{r.seed}")
+def test_reused_labels_fitted_as_crossed_lump_classes(round_):
+    num = round_.reveal.numbers
+    assert num["sd_letters"] < num["sd_classes"]
+    assert num["resid_trap"] > num["resid_right"]
+    assert num["reml_trap"] > num["reml_right"]
+    # unique class labels make the crossed-looking formula fit exactly like the nested one
+    assert num["reml_unique"] == pytest.approx(num["reml_right"], abs=1e-5)
+    assert num["sd_unique"] == pytest.approx(num["sd_classes"], rel=1e-4)
+
+
+@pytest.mark.parametrize("round_", _rounds("schools_crossed"), ids=lambda r: f"seed{r.seed}")
+def test_shared_programmes_fit_better_crossed(round_):
+    num = round_.reveal.numbers
+    assert num["reml_right"] < num["reml_trap"]
+
+
+@pytest.mark.parametrize("round_", _rounds("items_crossed"), ids=lambda r: f"seed{r.seed}")
+def test_ignoring_items_overstates_the_evidence(round_):
+    num = round_.reveal.numbers
+    assert num["se_trap"] < num["se_right"]
+    assert num["p_trap"] < num["p_right"]
+    assert num["df_trap"] > num["df_right"]
+    assert "nested" in round_.reveal.details["errors"]  # one reading per participant-word
+    assert "lrt" in round_.reveal.tables
+
+
+@pytest.mark.parametrize("design", logic.DESIGNS)
+def test_reveal_numbers_agree_with_direct_fits(design):
+    round_ = _rounds(design)[0]
+    fam, data, num = round_.context["family"], round_.data, round_.reveal.numbers
+    right = lmm_core.lmer(formula(fam, round_.context["right"]), data)
+    trap = lmm_core.lmer(formula(fam, round_.context["trap"]), data)
+    assert num["reml_right"] == pytest.approx(right.objective, rel=1e-9)
+    assert num["reml_trap"] == pytest.approx(trap.objective, rel=1e-9)
+    assert num["resid_right"] == pytest.approx(right.sigma, rel=1e-6)
+    assert num["resid_trap"] == pytest.approx(trap.sigma, rel=1e-6)
+    table = round_.reveal.tables["fits"]
+    for key in table.columns:
+        frame = with_unique_labels(data) if key == UNIQUE else data
+        fit = lmm_core.lmer(formula(fam, key), frame)
+        assert table.loc["REML criterion", key] == pytest.approx(fit.objective, rel=1e-9)
+    if design == "items_crossed":
+        row = right.coef_table(ddf="Satterthwaite").loc["frequencyrare"]
+        assert num["se_right"] == pytest.approx(row["Std. Error"], rel=1e-6)
+        assert num["p_right"] == pytest.approx(row["Pr(>|t|)"], rel=1e-4)
+        test = lmm_core.anova(trap, right)
+        assert num["chisq"] == pytest.approx(test.table["Chisq"].iloc[1], rel=1e-6)
+
+
+def test_diagram_is_a_tree_when_nested_and_a_web_when_crossed():
+    nested = _rounds("schools_nested")[0].context["diagram"]
+    targets = [round(b, 9) for _, b in nested["edges"]]
+    assert len(targets) == len(set(targets)) == len(nested["right"])  # one school per class
+    for design in ("schools_crossed", "items_crossed"):
+        diagram = _rounds(design)[0].context["diagram"]
+        assert len(diagram["edges"]) == len(diagram["left"]) * len(diagram["right"])
+        assert len(diagram["left"]) <= designs.SHOWN_MAX >= len(diagram["right"])
+
+
+def test_items_generator_is_fully_crossed_and_deterministic():
+    first = items_crossed(7, n_participants=6, n_items=8)
+    again = items_crossed(7, n_participants=6, n_items=8)
+    data = first.data
+    assert data.equals(again.data) and not data.equals(items_crossed(8, n_participants=6,
+                                                                     n_items=8).data)
+    cells = data.groupby(["participant", "item"]).size()
+    assert len(cells) == 48 and (cells == 1).all()
+    assert data.groupby("item")["frequency"].nunique().max() == 1  # a property of the word
+    assert (data.groupby("frequency")["item"].nunique() == 4).all()
+    assert sorted(first.truth["rare_items"]) == sorted(
+        data.loc[data["frequency"] == "rare", "item"].unique())
+    assert np.array_equal(data["rt"], np.round(data["rt"]))
+
+
+def test_items_generator_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="even number"):
+        items_crossed(1, n_items=7)
+    with pytest.raises(ValueError, match="3 or more"):
+        items_crossed(1, n_participants=2)
+
+
+def test_r_printouts_show_both_main_fits_as_r_does():
+    from games.nesting.reveal import r_printouts
+
+    round_ = _rounds("schools_nested")[0]
+    context = round_.context
+    out = r_printouts(round_.data, context["family"], [context["right"], context["trap"]])
+    assert all("REML criterion at convergence" in text for text in out.values())
+    assert "class:school" in out[context["right"]]
