@@ -180,6 +180,7 @@ def play(
     """Draw one round of a game: header, prompt, question, then feedback and reveal."""
     game = GAMES[game_id]
     st.title(game.title)
+    ready = False  # stays False if preparing the round failed (the error is already shown)
     with friendly_errors("preparing this round"):
         round_ = _current_round(game_id)
         _header(game_id, round_)
@@ -196,6 +197,9 @@ def play(
             st.rerun()  # redraw with the answer locked in and the sidebar score updated
         score = st.session_state[f"{game_id}.score"]
         _feedback(round_, answer, score)
+        ready = True
+    if not ready:
+        return
     with friendly_errors("showing what the models say"):
         show_reveal(round_, answer, score)
         st.divider()

@@ -148,3 +148,17 @@ def test_unknown_difficulty_in_url_is_ignored():
     at = _open("tails", seed="4", difficulty="impossible")
     assert at.session_state["tails.round"].difficulty == "normal"
     assert at.query_params["difficulty"] == "normal"
+
+
+def test_a_round_that_cannot_be_made_shows_one_friendly_message(monkeypatch):
+    """If make_round fails, the page says so once and does not go on to a broken reveal."""
+    import dataclasses
+
+    def broken(seed, difficulty="normal"):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setitem(GAMES, "tails", dataclasses.replace(GAMES["tails"], make_round_fn=broken))
+    at = _open("tails", seed="987654321")  # a seed no other test has cached
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "preparing this round" in errors[0]
+    assert "UnboundLocalError" not in " ".join(errors)
