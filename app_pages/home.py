@@ -28,4 +28,11 @@ for topic, games in by_topic.items():
                          icon=":material/play_circle:")
             st.caption(game.summary)
 
+st.subheader("Fit your own model")
+with st.container(border=True):
+    st.page_link("app_pages/sandbox.py", label="**Sandbox**", icon=":material/science:")
+    st.caption("Pick a course dataset, a simulated study or your own CSV, type an lme4 formula "
+               "and read the summary, the shrinkage plot and bootstrap intervals. Includes a "
+               "step-by-step walkthrough of the course's sleep study.")
+
 st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit.")
