@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..charts import ACCENT, GOOD, INK, MUTED
 
-__all__ = ["data_chart", "lines_chart", "optimizer_chart", "own_lines"]
+__all__ = ["data_chart", "lines_chart", "line_rows", "optimizer_chart", "own_lines"]
 
 
 def own_lines(data: pd.DataFrame, predictors: list[str]) -> pd.DataFrame:
@@ -40,42 +40,34 @@ def data_chart(data: pd.DataFrame, predictors: list[str]) -> alt.FacetChart:
         size=22, color=INK, opacity=0.45).encode(x=x, y=y, tooltip=["school:N", "score:Q"])
     line = alt.Chart().transform_filter(alt.datum.kind == "line").mark_line(
         color=ACCENT, strokeWidth=3).encode(x=x, y=y, detail="predictor:N")
-    layer = alt.layer(dots, line, data=both).properties(width=150, height=120)
+    layer = alt.layer(dots, line, data=both).properties(width=130, height=110)
     if len(predictors) == 1:
-        columns = 3 if data["school"].nunique() > 4 else 2
-        return layer.facet(facet=alt.Facet("school:N", title=None), columns=columns)
+        return layer.facet(facet=alt.Facet("school:N", title=None), columns=2)
     return layer.facet(row=alt.Row("school:N", title=None),
                        column=alt.Column("predictor:N", title=None))
 
 
-def lines_chart(data: pd.DataFrame, models: dict[str, dict], predictor: str,
-                x_domain: list[float]) -> alt.FacetChart:
-    """Each school's fitted line on ``predictor`` (other predictors at 0), one panel per
-    model ({panel title: {school: {coefficient: value}}}), over the pupils' scores."""
+def line_rows(coef: dict, predictor: str, x_domain: list[float]) -> pd.DataFrame:
+    """Each school's fitted line on ``predictor`` (other predictors at 0) as two end points
+    ({school: {coefficient: value}})."""
     xs = np.array(x_domain, dtype=float)
-    rows = []
-    for title, coef in models.items():
-        for school, c in coef.items():
-            rows.append(pd.DataFrame({"model": title, "school": school, "value": xs,
-                                      "score": c["(Intercept)"] + c.get(predictor, 0.0) * xs,
-                                      "kind": "line"}))
-        rows.append(pd.DataFrame({"model": title, "school": data["school"],
-                                  "value": data[predictor], "score": data["score"],
-                                  "kind": "pupil"}))
-    both = pd.concat(rows, ignore_index=True)
-    titles = list(models)
+    return pd.concat([pd.DataFrame({"school": school, "value": xs,
+                                    "score": c["(Intercept)"] + c.get(predictor, 0.0) * xs})
+                      for school, c in coef.items()], ignore_index=True)
+
+
+def lines_chart(data: pd.DataFrame, coef: dict, predictor: str, x_domain: list[float],
+                y_domain: list[float], title: str, colour: str) -> alt.LayerChart:
+    """One model's school lines over the pupils' scores (one chart per model, so that two
+    models sit side by side on a screen and one above the other on a phone)."""
     x = alt.X("value:Q", title=predictor, scale=alt.Scale(domain=x_domain, nice=False))
-    y = alt.Y("score:Q", title="test score", scale=alt.Scale(zero=False))
-    dots = alt.Chart().transform_filter(alt.datum.kind == "pupil").mark_circle(
-        size=14, color=MUTED, opacity=0.5).encode(x=x, y=y)
-    lines = alt.Chart().transform_filter(alt.datum.kind == "line").mark_line(
-        strokeWidth=2.5, clip=True).encode(
-        x=x, y=y, detail="school:N", tooltip=["school:N"],
-        color=alt.Color("model:N", legend=None,
-                        scale=alt.Scale(domain=titles, range=[ACCENT, GOOD][:len(titles)])))
-    return alt.layer(dots, lines, data=both).properties(width=260, height=230).facet(
-        column=alt.Column("model:N", title=None, sort=titles,
-                          header=alt.Header(labelFontSize=15, labelFontWeight="bold")))
+    y = alt.Y("score:Q", title="test score", scale=alt.Scale(domain=y_domain, nice=False))
+    pupils = pd.DataFrame({"value": data[predictor], "score": data["score"]})
+    dots = alt.Chart(pupils).mark_circle(size=16, color=MUTED, opacity=0.5).encode(x=x, y=y)
+    lines = alt.Chart(line_rows(coef, predictor, x_domain)).mark_line(
+        strokeWidth=2.5, color=colour, clip=True).encode(
+        x=x, y=y, detail="school:N", tooltip=["school:N"])
+    return alt.layer(dots, lines).properties(title=title)
 
 
 def optimizer_chart(points: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -83,11 +75,12 @@ def optimizer_chart(points: pd.DataFrame, title: str) -> alt.LayerChart:
 
     The axis spans at least 1 log-likelihood unit, so that agreement looks like agreement."""
     lo, hi = float(points["loglik"].min()), float(points["loglik"].max())
-    width = max(hi - lo, 1.0) * 1.15
-    domain = [hi - width, hi + 0.25 * width]
+    half = max(hi - lo, 1.0) * 0.6
+    middle = (lo + hi) / 2
+    domain = [middle - half, middle + 1.3 * half]  # room on the right for the labels
     y = alt.Y("optimizer:N", title=None, sort=list(points["optimizer"]),
               axis=alt.Axis(labelLimit=220))
-    x = alt.X("loglik:Q", title="REML log-likelihood (higher is better)",
+    x = alt.X("loglik:Q", title="log-likelihood (higher = better)",
               scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(format=".1f"))
     status = alt.Scale(domain=["still warns", "no message"], range=[ACCENT, GOOD])
     shapes = alt.Scale(domain=["still warns", "no message"], range=["triangle-up", "circle"])

@@ -50,12 +50,12 @@ def _short(message: str) -> str:
     if message.startswith(SINGULAR):
         return "singular fit"
     if message.startswith("Model failed to converge with max|grad|"):
-        grad = message.split("=")[1].split("(")[0].strip()
-        return f"failed to converge (max|grad| = {grad})"
+        grad = float(message.split("=")[1].split("(")[0])
+        return f"failed to converge (max|grad| {sig(grad)})"
     if "very large eigenvalue" in message:
-        return "nearly unidentifiable: very large eigenvalue"
+        return "very large eigenvalue"
     if "large eigenvalue ratio" in message:
-        return "nearly unidentifiable: large eigenvalue ratio"
+        return "large eigenvalue ratio"
     if message.startswith("convergence code"):
         return "optimizer stopped early"
     return message.splitlines()[0].strip()
@@ -186,5 +186,8 @@ def sig(value, digits: int = 3) -> str:
         return "–"
     if value == 0:
         return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    return f"{value:.{max(digits - 1 - magnitude, 0)}f}"
+    decimals = max(digits - 1 - math.floor(math.log10(abs(value))), 0)
+    rounded = round(value, decimals)  # 0.99999 -> 1.00 has one digit less to show: 1.0
+    if rounded != 0:
+        decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
+    return f"{rounded:.{decimals}f}"

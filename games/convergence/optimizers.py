@@ -95,6 +95,29 @@ def _agreement(fits: dict, numbers: dict) -> str:
             f"{'stops' if len(low) == 1 else 'stop'} short of the top")
 
 
+def _singular_why(fits: dict, warn: list[str], numbers: dict) -> str:
+    """Why no optimizer cures a singular fit, with what each optimizer did."""
+    singular = [n for n in fits if fits[n]["singular"]]
+    why = (f"**Why no optimizer fixes it.** {len(singular)} of {numbers['n_ok']} optimizers "
+           "end on the boundary: a singular fit is where the likelihood really peaks, so there "
+           "is no better spot for any optimizer to find.")
+    top = numbers["loglik_max"]
+    inside = [n for n in fits if not fits[n]["singular"]
+              and fits[n]["loglik"] >= top - AGREE]
+    gradient = [n for n in inside if n in warn]
+    quiet = [n for n in inside if n not in warn]
+    if gradient:
+        why += (f" {_names(gradient)} {'stops' if len(gradient) == 1 else 'stop'} a hair "
+                "inside the boundary and reports a small gradient instead, at the same "
+                "estimates.")
+    if quiet:
+        why += (f" {_names(quiet)} {'stops' if len(quiet) == 1 else 'stop'} a hair inside "
+                "the boundary, where lme4's singularity check (a variance parameter below "
+                "0.0001) does not fire, so R stays silent; but the estimates and the "
+                "log-likelihood are the same, and so is the problem.")
+    return why + " Change the model, not the optimizer."
+
+
 def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> str:
     problem = round_.context["problem"]
     n_ok, clean = numbers["n_ok"], [n for n in fits if n not in warn]
@@ -104,6 +127,11 @@ def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> s
     head += f", and {_agreement(fits, numbers)}."
     if problem == "scale":
         best = round_.reveal.details["refits"]["center_scale"]
+        if clean:
+            top = max(fits[n]["loglik"] for n in clean)
+            head += (f" Finishing without a message is luck here: {_names(clean)} reaches a "
+                     f"log-likelihood of {top:.3f}, against {numbers['loglik_max']:.3f} at "
+                     "best.")
         slopes = [fits[n]["sd"]["income"] for n in fits]
         why = (
             "**Why no optimizer fixes it.** The eigenvalue check looks at the shape of the "
@@ -114,17 +142,7 @@ def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> s
             f"log-likelihood of {best['loglik']:.3f} (in income units) with "
             f"{'no message' if not best['warns'] else repr(best['said'])}.")
     else:
-        singular = [n for n in fits if fits[n]["singular"]]
-        others = [n for n in warn if n not in singular]
-        why = (
-            f"**Why no optimizer fixes it.** {len(singular)} of {n_ok} optimizers end on the "
-            "boundary: a singular fit is where the likelihood really peaks, so there is no "
-            "better spot for any optimizer to find.")
-        if others:
-            why += (f" {_names(others)} {'stops' if len(others) == 1 else 'stop'} a hair "
-                    "inside the boundary and reports a small gradient instead, at the same "
-                    "estimates.")
-        why += " Change the model, not the optimizer."
+        why = _singular_why(fits, warn, numbers)
     lesson = ("**When allFit does help.** If a *gradient* warning appears on a well-scaled, "
               "non-singular model and all optimizers agree, the warning was a false alarm "
               "and the estimates can be trusted.")

@@ -6,6 +6,7 @@ with a spinner, cached by (seed, difficulty) so that a whole class shares one co
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -27,18 +28,24 @@ def _data_spec(seed: int, difficulty: str) -> dict:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _lines_spec(seed: int, difficulty: str) -> dict:
+def _lines_specs(seed: int, difficulty: str) -> list[dict]:
+    """The schools' lines before and after the cure, on the same axes."""
     round_ = cached_round(GAME, seed, difficulty)
     details, ctx = round_.reveal.details, round_.context
     x = ctx["predictors"][0]
     values = round_.data[x]
-    domain = ([0.0, float(values.max())] if ctx["problem"] == "scale"
-              else [float(values.min()), float(values.max())])
+    x_domain = ([0.0, float(np.ceil(values.max() / 500) * 500)] if ctx["problem"] == "scale"
+                else [float(values.min()), float(values.max())])
     best = details["best"]
-    models = {"your model (maximal)": details["original"]["coef"],
-              f"after: {LABELS[best]}": details["refits"][best]["coef"]}
-    chart = conv_charts.lines_chart(round_.data, models, x, domain)
-    return charts.to_spec(charts.style(chart, height=None))
+    models = [("your model (maximal)", details["original"]["coef"], charts.ACCENT),
+              (f"after: {LABELS[best]}", details["refits"][best]["coef"], charts.GOOD)]
+    scores = pd.concat([round_.data["score"]] + [
+        conv_charts.line_rows(coef, x, x_domain)["score"] for _, coef, _ in models])
+    pad = 0.05 * float(scores.max() - scores.min())
+    y_domain = [float(scores.min()) - pad, float(scores.max()) + pad]
+    return [charts.to_spec(charts.style(conv_charts.lines_chart(
+        round_.data, coef, x, x_domain, y_domain, title, colour), height=330))
+        for title, coef, colour in models]
 
 
 @st.cache_data(max_entries=256, show_spinner="Refitting with six optimizers (lme4's allFit)…")
@@ -53,8 +60,7 @@ def ask(round_: Round):
     ctx = round_.context
     st.markdown("**What R printed**")
     st.code(ctx["r_summary"], language=None)
-    said = "\n".join(f"- `{m.splitlines()[0]}`" + (f" `{m.splitlines()[1].strip()}`"
-                                                   if len(m.splitlines()) > 1 else "")
+    said = "\n".join("- `" + " ".join(line.strip() for line in m.splitlines()) + "`"
                      for m in ctx["messages"])
     st.warning(f"**R's message{'s' if len(ctx['messages']) > 1 else ''}:**\n\n{said}",
                icon=":material/warning:")
@@ -92,11 +98,12 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                    hide_index=True)
     st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
                "back). Fixed effects with their standard errors in brackets. Log-likelihoods "
-               "(REML) compare rows fitted to the same data with the same fixed effects. "
-               "'other optimizers' appears once allFit below has run.")
-    show_chart(_lines_spec(round_.seed, round_.difficulty),
-               "Each school's fitted line in the maximal model and after the cure, over the "
-               "pupils' scores.")
+               "(REML) compare rows fitted to the same data with the same fixed effects. The "
+               "'other optimizers' row comes from allFit, below.")
+    for spec, col in zip(_lines_specs(round_.seed, round_.difficulty), st.columns(2),
+                         strict=True):
+        show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
+                         "scores.", where=col)
     st.caption(_lines_caption(round_))
     st.subheader("Try other optimizers: allFit")
     opt = _optimizers(round_.seed, round_.difficulty)
@@ -124,9 +131,11 @@ def _lines_caption(round_: Round) -> str:
                 "of slopes becomes a wide spread of intercepts. After centering and scaling "
                 "(translated back) the lines are the same: one model in two sets of units.")
     if problem == "singular":
-        return ("Maximal model: the schools' lines are forced through one crossing point "
-                "(correlation ±1). After simplifying: parallel lines, one shared slope, "
-                "which is the truth here.")
+        cors = [r for r in round_.reveal.details["original"]["cor"].values() if r is not None]
+        crossing = ("the schools' lines all cross at one point (correlation ±1)"
+                    if cors and abs(cors[0]) > 0.99 else "the slopes barely differ")
+        return (f"Maximal model: {crossing}. After simplifying: parallel lines, one shared "
+                "slope, which is the truth here.")
     return (f"Lines for {x} with anxiety at 0 (its average). Dropping the correlations keeps "
             "every school's own slopes.")
 

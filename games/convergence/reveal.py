@@ -41,30 +41,31 @@ def _pair_words(pair: str) -> str:
 # ----- the table --------------------------------------------------------------------------------
 def table_row(label: str, fit: dict, re_names: list[str], model: str | None = None) -> dict:
     """One row of the remedies table (text cells, numbers to 3 significant digits)."""
-    row = {"remedy": label, "model": model or fit["formula"],
-           "still warns?": "yes" if fit["warns"] else "no", "R says": fit["said"]}
+    row = {"remedy": label, "still warns?": "yes" if fit["warns"] else "no",
+           "R says": fit["said"]}
+    model = model or fit["formula"]
     row |= {f"{n} (SE)": f"{sig(b)} ({sig(fit['se'][n], 2)})" for n, b in fit["fixef"].items()}
     row |= {f"SD {coef_words(c)}": sig(fit["sd"][c]) if c in fit["sd"] else "–"
             for c in re_names}
     cors = [sig(r, 2) for r in fit["cor"].values()]
-    row["correlations"] = ", ".join(cors) if cors else ("none (||)" if "||" in row["model"]
-                                                       else "–")
+    row["correlations"] = ", ".join(cors) if cors else ("none (||)" if "||" in model else "–")
     row["residual SD"] = sig(fit["sigma"])
     row["log-likelihood"] = (f"{fit['loglik']:.3f}" if fit["loglik"] is not None
                              else "other data")
+    row["model"] = model
     return row
 
 
 def truth_row(truth: dict, re_names: list[str]) -> dict:
     school = truth["varcomp"]["school"]
-    row = {"remedy": LABELS["truth"], "model": "what generated the data",
-           "still warns?": "", "R says": ""}
+    row = {"remedy": LABELS["truth"], "still warns?": "", "R says": ""}
     row |= {f"{n} (SE)": sig(b) for n, b in truth["fixef"].items()}
     row |= {f"SD {coef_words(c)}": sig(school[f"sd_{c}"]) for c in re_names}
     cors = [sig(v, 2) for k, v in school.items() if k.startswith("cor")]
     row["correlations"] = ", ".join(cors)
     row["residual SD"] = sig(truth["varcomp"]["residual_sd"])
     row["log-likelihood"] = ""
+    row["model"] = "what generated the data"
     return row
 
 
@@ -124,7 +125,8 @@ def _scale_words(original, refits, truth, data) -> list[str]:
     school, centred = truth["varcomp"]["school"], truth["varcomp_centered"]["school"]
     return [
         f"**Why.** Income runs from {data['income'].min()} to {data['income'].max()}, so the "
-        f"intercept is a school's score at income 0, about {mean:.0f} away from any family. "
+        "intercept is a school's score at income 0, far below the poorest family (and "
+        f"{mean:.0f} below the average one). "
         "Traced back that far, a small difference in slopes becomes a huge difference in "
         f"intercepts: the fit has an intercept SD of {sig(sd0)} and an income-slope SD of "
         f"{sig(sd1)}, tied together by a correlation of {sig(cor, 2)}. The optimizer must "
@@ -140,22 +142,28 @@ def _scale_words(original, refits, truth, data) -> list[str]:
         f"income slope (SD {sig(centred['sd_income'])} per unit), independently. Seen from "
         f"income 0 that is an intercept SD of {sig(school['sd_(Intercept)'])} and a "
         f"correlation of {sig(school['cor'], 2)}: real, but lopsided in raw units.",
-        "**The other remedies.** Changing the reference level is the *factor* version of "
-        "moving zero; income is a number, so centering is its numeric version (releveling "
-        f"school, the grouping factor, refits the identical model: {_said(refits['relevel'])}"
-        "). Dropping the correlation: "
-        f"{_said(refits['drop_correlation'])}, and in raw units that correlation is real. "
-        f"Simplifying to (1 | school): {_said(refits['simplify'])}, but it pretends every "
+        "**The other remedies.**\n"
+        "- *Change the reference level:* that is the factor version of moving zero; income "
+        "is a number, so centering is its numeric version. Releveling school, the grouping "
+        f"factor, refits the same model, which still warns: {_said(refits['relevel'])}.\n"
+        f"- *Drop the correlation:* {_said(refits['drop_correlation'])}; in raw units that "
+        "correlation is real.\n"
+        f"- *Simplify to (1 | school):* {_said(refits['simplify'])}, but it pretends every "
         "school shares one income slope.",
     ]
 
 
 def _said(fit: dict) -> str:
-    return "no message" if not fit["warns"] else f"'{fit['said']}'"
+    """What a refit says, for prose: its first message (and how many more)."""
+    if not fit["warns"]:
+        return "no message"
+    parts = fit["said"].split("; ")
+    more = f" and {len(parts) - 1} more" if len(parts) > 1 else ""
+    return f"'{parts[0]}'{more}"
 
 
 def _no_message(fit: dict) -> str:
-    return "no message" if not fit["warns"] else f"the message '{fit['said']}'"
+    return "no message" if not fit["warns"] else f"the message {_said(fit)}"
 
 
 def _singular_words(original, refits, truth, x) -> list[str]:
@@ -177,8 +185,12 @@ def _singular_words(original, refits, truth, x) -> list[str]:
         "**What the simulation put in.** Schools differ in their average score (SD "
         f"{sig(truth['varcomp']['school']['sd_(Intercept)'])}) but not at all in their "
         "motivation slope (SD 0): the simpler model is the true one.",
-        "**The other remedies.** Rescaling gives the same model in other units and stays "
-        f"singular ({_said(refits['center_scale'])}). Dropping the correlation {dc_words}.",
+        "**The other remedies.**\n"
+        "- *Center and scale:* the same model in other units, so it stays singular "
+        f"({_said(refits['center_scale'])}).\n"
+        f"- *Drop the correlation:* it {dc_words}.\n"
+        "- *Change the reference level:* there is no factor predictor; releveling school "
+        f"refits the same model, which still warns ({_said(refits['relevel'])}).",
     ]
 
 
@@ -198,9 +210,13 @@ def _overparameterized_words(original, refits, truth, x) -> list[str]:
         "**What the simulation put in.** Schools differ in intercepts (SD 6), motivation "
         "slopes (SD 4) and anxiety slopes (SD 4), independently (all correlations 0): "
         "exactly the || model.",
-        f"**The other remedies.** Simplifying to (1 | school): {_said(simple)}, but it throws "
-        f"away two slope variances that are really there{shrink}. Rescaling gives the same "
-        f"model in other units ({_said(refits['center_scale'])}).",
+        "**The other remedies.**\n"
+        f"- *Simplify to (1 | school):* {_said(simple)}, but it throws away two slope "
+        f"variances that are really there{shrink}.\n"
+        "- *Center and scale:* the same model in other units "
+        f"({_said(refits['center_scale'])}).\n"
+        "- *Change the reference level:* there is no factor predictor; releveling school "
+        f"refits the same model, which still warns ({_said(refits['relevel'])}).",
     ]
 
 

@@ -47,7 +47,8 @@ def remedy_verdicts(problem, original, refits, truth, options, predictors) -> di
 
 
 def _quote(fit: dict) -> str:
-    return f"'{fit['said']}'"
+    parts = fit["said"].split("; ")
+    return f"'{parts[0]}'" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
 
 
 def _school_sds(truth: dict) -> dict:
@@ -81,13 +82,13 @@ def _relevel(problem, original, refits, truth, x):
         return _v(0, "relevel_for_scale",
                   "The reference level says what the intercept means for a *factor*, and this "
                   "model has no factor predictor: releveling school, the grouping factor, "
-                  f"refits the identical model ({_quote(fit)}). The numeric way to move the "
-                  "intercept to the data is centering income.")
+                  f"refits the same model, which still warns ({_quote(fit)}). The numeric "
+                  "way to move the intercept to the data is centering income.")
     return _v(0, "relevel_for_singular",
               "The reference level only matters for factor predictors, and this model has "
-              "none: releveling school, the grouping factor, refits the identical model "
-              f"({_quote(fit)}). A singular fit is about the random-effect variances, which "
-              "no relabelling changes.")
+              "none: releveling school, the grouping factor, refits the same model, which "
+              f"still warns ({_quote(fit)}). A singular fit is about the random-effect "
+              "variances, which no relabelling changes.")
 
 
 def _drop_correlation(problem, original, refits, truth, x):
