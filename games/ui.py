@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 
+import numpy as np
 import streamlit as st
 
 from . import GAMES
@@ -33,6 +34,7 @@ __all__ = [
     "new_seed",
     "parse_seed",
     "style_table",
+    "p_value_text",
     "show_chart",
     "cached_round",
 ]
@@ -276,9 +278,17 @@ def choice_form(round_: Round, form_key: str,
     return picks
 
 
-def style_table(frame, digits: int = 2):
-    """A table for st.dataframe with numbers rounded for reading aloud."""
-    return frame.style.format(precision=digits, na_rep="")
+def style_table(frame, digits: int = 2, na_rep: str = ""):
+    """A table for st.dataframe or st.table with numbers rounded for reading aloud; na_rep
+    (e.g. "–") marks a quantity a model does not have."""
+    return frame.style.format(precision=digits, na_rep=na_rep)
+
+
+def p_value_text(p: float) -> str:
+    """A p-value as a table shows it: "< 0.001", three decimals, or "–" when there is none."""
+    if not np.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def show_chart(spec: dict, alt_text: str, where=None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +9,7 @@ from games import charts
 from games.base import Round, Score
 from games.mixture import charts as mix_charts
 from games.mixture.fits import MODELS, ROWS, SHORT, r_printouts
-from games.ui import cached_round, choice_form, play, show_chart
+from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
 
 TITLES = {"no_group": "Without group: one normal curve for everybody",
           "group_fixed": "Group as fixed effect: each group its own centre",
@@ -54,15 +53,8 @@ def ask(round_: Round):
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
-    """A small table for st.table (it wraps long headers on phones): rounded numbers, and a
-    dash where a model has no such quantity."""
-    return frame.style.format(precision=digits, na_rep="–")
-
-
-def _p_value(p: float) -> str:
-    if not np.isfinite(p):
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    """st.table wraps long headers on phones; a dash where a model has no such quantity."""
+    return style_table(frame, digits, na_rep="–")
 
 
 def _columns(round_: Round, answer: dict) -> list[str]:
@@ -118,7 +110,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                "come from, scaled to the number of participants.")
     st.markdown("\n\n".join(paragraphs[2:]))
     st.markdown("**The likelihood-ratio test** (`anova()`, maximum-likelihood refits)")
-    st.table(_styled(round_.reveal.tables["lrt"], 3).format(_p_value, subset=["Pr(>Chisq)"]))
+    st.table(_styled(round_.reveal.tables["lrt"], 3).format(p_value_text, subset=["Pr(>Chisq)"]))
     _more(round_)
 
 

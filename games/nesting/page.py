@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +10,7 @@ from games.base import Round, Score
 from games.nesting import charts as nest_charts
 from games.nesting.designs import RANDOM
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
-from games.ui import cached_round, choice_form, play, show_chart
+from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
 
 ROW_HELP = {
     "REML criterion": "lower fits better; comparable here because the fixed effects are the "
@@ -84,15 +83,8 @@ def ask(round_: Round):
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
-    """A small table for st.table (it wraps long headers on phones): rounded numbers, and a
-    dash where a model has no such quantity."""
-    return frame.style.format(precision=digits, na_rep="–")
-
-
-def _p_value(p: float) -> str:
-    if not np.isfinite(p):
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    """st.table wraps long headers on phones; a dash where a model has no such quantity."""
+    return style_table(frame, digits, na_rep="–")
 
 
 def _tags(key: str, round_: Round, answer: dict) -> list[str]:
@@ -153,7 +145,7 @@ def _side_by_side(round_: Round, answer: dict) -> None:
     table = fits[keys].dropna(how="all")
     table.columns = _lettered(keys, round_, answer)[0]
     digits = 3 if round_.context["family"] == "schools" else 2
-    st.table(_styled(table, digits).format(_p_value, subset=(
+    st.table(_styled(table, digits).format(p_value_text, subset=(
         [r for r in table.index if r.endswith("p-value")], table.columns)))
     st.caption(f"Every model: `{round_.context['fixed']} + …`. "
                + " · ".join(f"**{r}**: {h}" for r, h in ROW_HELP.items())
@@ -180,7 +172,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     if "lrt" in round_.reveal.tables:
         st.markdown("**Do the words differ?** (`anova()`, maximum-likelihood refits)")
         st.table(_styled(round_.reveal.tables["lrt"], 3).format(
-            _p_value, subset=["Pr(>Chisq)"]))
+            p_value_text, subset=["Pr(>Chisq)"]))
     details = round_.reveal.details
     with st.expander("The two main fits as R prints them"):
         for key, text in _printouts(round_.seed, round_.difficulty).items():
