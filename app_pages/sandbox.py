@@ -18,7 +18,7 @@ import streamlit as st
 import lmm_core
 import simulators
 from games import charts
-from games.ui import show_chart
+from games.ui import run_with_progress, show_chart
 from sandbox import (
     COURSE,
     COURSE_EXAMPLE,
@@ -461,13 +461,10 @@ def _intervals_section(ds: Dataset, report: FitReport) -> None:
 
 
 def _run_bootstrap(report: FitReport, n: int, seed: int) -> dict:
-    bar = st.progress(0.0, text=f"Refitting the model to {n} simulated datasets…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Refitted {done} of {total} simulated datasets")
-
-    result = lmm_core.bootstrap(report.fit, n=n, kind="parametric", rng=seed, progress=tick)
-    bar.empty()
+    result = run_with_progress(
+        lambda progress: lmm_core.bootstrap(report.fit, n=n, kind="parametric", rng=seed,
+                                            progress=progress),
+        "Refitting the model to simulated datasets")
     return {"n": n, "seed": seed, "ci": result.ci(0.95), "failed": result.n_failed,
             "not_converged": result.n_not_converged, "seconds": result.seconds}
 

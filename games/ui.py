@@ -35,6 +35,7 @@ __all__ = [
     "parse_seed",
     "style_table",
     "p_value_text",
+    "run_with_progress",
     "show_chart",
     "cached_round",
 ]
@@ -289,6 +290,22 @@ def p_value_text(p: float) -> str:
     if not np.isfinite(p):
         return "–"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def run_with_progress(work: Callable, label: str):
+    """Run ``work(progress=tick)`` under an st.progress bar that counts "done of total".
+
+    Call it inside the st.cache_data function that does the work: a bar created outside a
+    cached function cannot be updated from inside it (CacheReplayClosureError).
+    """
+    bar = st.progress(0.0, text=f"{label}…")
+
+    def tick(done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0), text=f"{label}: {done} of {total}")
+
+    out = work(progress=tick)
+    bar.empty()
+    return out
 
 
 def show_chart(spec: dict, alt_text: str, where=None) -> None:

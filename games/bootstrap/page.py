@@ -14,7 +14,14 @@ from games.base import Round, Score
 from games.bootstrap import charts as boot_charts
 from games.bootstrap.logic import KIND_WORDS
 from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table, reveal_numbers
-from games.ui import cached_round, choice_form, play, show_chart, style_table
+from games.ui import (
+    cached_round,
+    choice_form,
+    play,
+    run_with_progress,
+    show_chart,
+    style_table,
+)
 
 GAME = "bootstrap"
 WHAT = {"slope": "slope", "within": "treatment − control difference"}
@@ -86,15 +93,8 @@ def _ask_interval(round_: Round):
 def _bootstraps(seed: int, difficulty: str) -> dict:
     """The three bootstraps of a round (about a thousand refits), with a progress bar."""
     round_ = cached_round(GAME, seed, difficulty)
-    bar = st.progress(0.0, text="Running the three bootstraps…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0),
-                     text=f"Running the three bootstraps: {done} of {total} refits")
-
-    out = reveal_numbers(round_, progress=tick)
-    bar.empty()
-    return out
+    return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
+                             "Running the three bootstraps (refits)")
 
 
 def _interval_rows(round_: Round, boot: dict, answer: dict) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from games import charts
 from games.base import Round, Score
 from games.pvalues import charts as p_charts
 from games.pvalues.reveal import bootstrap_words, reveal_numbers, tests_table
-from games.ui import cached_round, play, show_chart, style_table
+from games.ui import cached_round, play, run_with_progress, show_chart, style_table
 
 GAME = "pvalues"
 
@@ -48,15 +48,8 @@ def ask(round_: Round):
 def _bootstrap(seed: int, difficulty: str) -> dict:
     """The parametric bootstrap of the likelihood ratio (two ML refits per simulation)."""
     round_ = cached_round(GAME, seed, difficulty)
-    bar = st.progress(0.0, text="Simulating studies without the effect…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0),
-                     text=f"Simulating studies without the effect: {done} of {total}")
-
-    out = reveal_numbers(round_, progress=tick)
-    bar.empty()
-    return out
+    return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
+                             "Simulating studies without the effect")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
