@@ -1,4 +1,4 @@
-"""The game registry: GAMES maps a game id to its Game (see games.base.Game).
+"""The game registry: GAMES maps a game id to its Game (see games.spec.Game).
 
 Adding a game is one line: its package name in GAME_PACKAGES. The package must export GAME
 (a games.base.GameSpec) and have a page.py that st.Page can run. Navigation, the home page
@@ -7,7 +7,8 @@ and the tests are all driven by this registry.
 
 from importlib import import_module
 
-from .base import DIFFICULTIES, Game, Round, Score
+from .base import DIFFICULTIES, Round, Score
+from .spec import Game
 
 __all__ = ["GAMES", "GAME_PACKAGES", "DIFFICULTIES", "Game", "Round", "Score", "page_path"]
 

@@ -14,9 +14,9 @@ mode) can ask it without knowing the game.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +28,6 @@ __all__ = [
     "Reveal",
     "Round",
     "Score",
-    "Game",
-    "GameSpec",
     "check_seed",
     "check_difficulty",
     "band_points",
@@ -224,40 +222,6 @@ class Score:
     def to_dict(self) -> dict:
         return {"points": self.points, "correct": self.correct, "feedback": self.feedback,
                 "misconception": self.misconception}
-
-
-# ----- the game --------------------------------------------------------------------------
-class Game(Protocol):
-    """What the registry, pages, class mode and homework rely on."""
-
-    id: str
-    title: str
-    topic: str
-    summary: str
-    difficulties: tuple[str, ...]
-
-    def make_round(self, seed: int, difficulty: str = "normal") -> Round: ...
-
-    def score(self, round: Round, answer: Mapping[str, Any]) -> Score: ...
-
-
-@dataclass(frozen=True)
-class GameSpec:
-    """A Game built from a logic module's two functions (what each game package exports)."""
-
-    id: str
-    title: str
-    topic: str
-    summary: str
-    make_round_fn: Callable[[int, str], Round] = field(repr=False)
-    score_fn: Callable[[Round, Mapping], Score] = field(repr=False)
-    difficulties: tuple[str, ...] = DIFFICULTIES
-
-    def make_round(self, seed: int, difficulty: str = "normal") -> Round:
-        return self.make_round_fn(seed, difficulty)
-
-    def score(self, round: Round, answer: Mapping[str, Any]) -> Score:  # noqa: A002
-        return self.score_fn(round, answer)
 
 
 # ----- shared checks and scoring ---------------------------------------------------------

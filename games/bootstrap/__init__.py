@@ -1,6 +1,6 @@
 """How sure are we? Guess a 95% interval, or spot the bootstrap that is overconfident."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -1,6 +1,6 @@
 """Fix my model: read a convergence or singular-fit message and pick the remedy."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -1,6 +1,6 @@
 """Spot the real data: find the real panel among fakes simulated from the fitted model."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

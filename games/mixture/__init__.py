@@ -1,6 +1,6 @@
 """Pick the model: two groups of participants that differ in their mean or in their spread."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -1,6 +1,6 @@
 """Nested or crossed? Read a design and pick its random-effects structure."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

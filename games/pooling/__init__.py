@@ -1,6 +1,6 @@
 """Be the BLUP: guess where the mixed model puts a participant's line (partial pooling)."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

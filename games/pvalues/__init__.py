@@ -1,6 +1,6 @@
 """Reviewer #2 wants p-values: judge significance and the df from an lme4 summary without p."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -1,6 +1,6 @@
 """Formula match: lme4 formulas matched to designs, descriptions and fitted lines."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -1,6 +1,6 @@
 """One tail or two: pick the test that matches a research hypothesis."""
 
-from ..base import GameSpec
+from ..spec import GameSpec
 from . import logic
 
 __all__ = ["GAME"]

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from games import DIFFICULTIES, GAMES
+from games.answers import InvalidAnswer
 from games.base import Round, Score
 
 SEEDS = range(50)
@@ -70,10 +71,10 @@ def test_bad_seed_and_difficulty_say_what_is_wrong(game_id):
 
 
 @pytest.mark.parametrize("game_id", list(GAMES))
-def test_missing_answer_scores_zero_without_crashing(game_id):
+def test_missing_answer_is_refused_before_scoring(game_id):
     game = GAMES[game_id]
-    result = game.score(game.make_round(5), {})
-    assert result.points == 0 and not result.correct and result.misconception == "no_answer"
+    with pytest.raises(InvalidAnswer, match="Answer every question"):
+        game.score(game.make_round(5), {})
 
 
 def test_logic_modules_do_not_import_streamlit():
