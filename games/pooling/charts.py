@@ -117,7 +117,7 @@ def person_chart(points: pd.DataFrame, lines: dict[str, tuple[float, float]], ma
                                   scale=alt.Scale(domain=kinds,
                                                   range=[LINES[k][1] for k in kinds])),
     )
-    dots = alt.Chart(points).mark_circle(size=110, color=INK, opacity=0.9, clip=True).encode(
+    dots = alt.Chart(points).mark_circle(size=110, color=INK, opacity=0.9).encode(
         x=x, y=alt.Y("reaction:Q", scale=scale), tooltip=["days:Q", "reaction:Q"])
     return alt.layer(line_marks, dots).properties(title=title)
 

@@ -211,18 +211,21 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     guesses = {key: _number(answer.get(key)) for key in solution}
     if any(g is None for g in guesses.values()):
         return Score(0, False, "Give a number for every intercept and slope.", "no_answer")
-    shares, moved = {}, {}
+    shares, near, moved = {}, {}, {}
     for subject in round.context["highlighted"]:
         t = targets[subject]
-        own = tuple(t[p]["own"] for p in PARAMS)
-        right = tuple(solution[f"{subject}.{p}"] for p in PARAMS)
+        line = {name: tuple(t[p][name] for p in PARAMS) for name in ("own", "population")}
+        line["right"] = tuple(solution[f"{subject}.{p}"] for p in PARAMS)
         guess = tuple(guesses[f"{subject}.{p}"] for p in PARAMS)
-        shares[subject] = covered(guess, own, right, max_day, t["floor"])
+        shares[subject] = covered(guess, line["own"], line["right"], max_day, t["floor"])
+        near[subject] = {name: line_distance(guess, v, max_day) <= t["floor"]
+                         + 0.1 * line_distance(line["own"], v, max_day)
+                         for name, v in line.items()}
         for p in PARAMS:
             key = f"{subject}.{p}"
             moved[key] = (_share(guesses[key], t[p]), _share(solution[key], t[p]))
     points = int(np.round(np.mean([person_points(s) for s in shares.values()])))
-    code = None if points == 100 else _misconception(moved, targets, shares)
+    code = None if points == 100 else _misconception(moved, targets, shares, near)
     return Score(points, points >= CORRECT, _feedback(shares, code), code)
 
 
@@ -240,15 +243,17 @@ def _share(value: float, target: dict) -> float:
     return (value - target["own"]) / gap if abs(gap) > 1e-9 else 1.0
 
 
-def _misconception(moved: dict, targets: dict, shares: dict) -> str:
-    """The pattern behind an answer that lost points (shares of the way own -> population)."""
+def _misconception(moved: dict, targets: dict, shares: dict, near: dict) -> str:
+    """The pattern behind an answer that lost points: every line left on the own line or put
+    on the population line, else the numbers' shares of the way own -> population."""
+    if all(n["own"] for n in near.values()):
+        return "chose_no_pooling"
+    if all(n["population"] for n in near.values()) and not all(
+            n["right"] for n in near.values()):
+        return "chose_complete_pooling"
     guesses = np.array([g for g, _ in moved.values()])
     truths = np.array([t for _, t in moved.values()])
     missed = np.array([shares[k.split(".")[0]] < 1.0 - TIGHT for k in moved])
-    if np.all(np.abs(guesses) < 0.1) and np.any(truths > 0.25):
-        return "chose_no_pooling"
-    if np.all(np.abs(guesses - 1) < 0.1) and np.any(truths < 0.75):
-        return "chose_complete_pooling"
     if np.any(missed & (guesses < np.minimum(truths, 0.0) - 0.2)):
         return "moved_away_from_population"
     if np.any(missed & (guesses > np.maximum(truths, 1.0) + 0.2)):
