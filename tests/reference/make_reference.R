@@ -7,14 +7,14 @@
 ## Writes
 ##   tests/reference/lme4_reference.json   all reference numbers (see below)
 ##   tests/reference/data/<name>.csv       every data set used that is not
-##                                         already in ../shared/data, so the
+##                                         already in simulators/data, so the
 ##                                         Python tests can read exactly the
 ##                                         same data without R.
 ##
 ## Assumptions
-##   * The working directory is the project root and the shared data folder
-##     is at ../shared/data (sleepstudy.csv, sleep_seed.csv).
-##   * The grouping columns of the shared CSVs (Subject / subject) are read
+##   * The working directory is the project root; the app's own data sets are
+##     in simulators/data (sleepstudy.csv, sleep_seed.csv).
+##   * The grouping columns of these CSVs (Subject / subject) are read
 ##     as character and turned into factors (levels sorted as strings, which
 ##     for these 3-digit ids is the same as numeric order and the same as
 ##     lme4's own sleepstudy).
@@ -51,9 +51,9 @@ dir.create(data_dir, recursive = TRUE, showWarnings = FALSE)
 ## Data
 ## ---------------------------------------------------------------------------
 
-shared_dir <- file.path("..", "shared", "data")
+shared_dir <- file.path("simulators", "data")
 
-## The two shared CSVs: grouping column read as character, then factor.
+## The app's two CSVs: grouping column read as character, then factor.
 read_shared <- function(file, group_col) {
   cc <- setNames("character", group_col)
   d <- read.csv(file.path(shared_dir, file), colClasses = cc)
@@ -64,8 +64,8 @@ shared <- list(
   sleepstudy = read_shared("sleepstudy.csv", "Subject"),
   sleep_seed = read_shared("sleep_seed.csv", "subject")
 )
-shared_paths <- c(sleepstudy = "../shared/data/sleepstudy.csv",
-                  sleep_seed = "../shared/data/sleep_seed.csv")
+shared_paths <- c(sleepstudy = "simulators/data/sleepstudy.csv",
+                  sleep_seed = "simulators/data/sleep_seed.csv")
 
 ## lme4's own data sets (copied out of the package namespace).
 lme4_data <- function(name) get(name, envir = asNamespace("lme4"))
