@@ -484,6 +484,25 @@ run_case("boot_sleepstudy", {
     messages_nsim1000 = chr_array(unique(b$messages)))
 })
 
+## ---------------------------------------------------------------------------
+## allFit() on sleepstudy: every optimizer of lme4's list
+## ---------------------------------------------------------------------------
+
+run_case("allfit_sleepstudy", {
+  sleepstudy <- ss
+  m <- lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE)
+  a <- allFit(m, verbose = FALSE)
+  one <- function(x) list(
+    loglik = as.numeric(logLik(x)), theta = I(unname(getME(x, "theta"))),
+    fixef = named(fixef(x)), feval = x@optinfo$feval, conv = x@optinfo$conv$opt,
+    messages = chr_array(c(unlist(x@optinfo$warnings), x@optinfo$conv$lme4$messages)))
+  list(call = paste("m <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE);",
+                    "allFit(m)"),
+       data = ssp,
+       optimizers = lapply(a, function(x)
+         if (inherits(x, "error")) list(error = conditionMessage(x)) else one(x)))
+})
+
 ## crossed_big: not computed here (a benchmark does it).
 
 ## ---------------------------------------------------------------------------
