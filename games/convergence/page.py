@@ -1,6 +1,6 @@
 """Fix my model: the page (run by st.Page; the round logic is in logic.py).
 
-The allFit refits ("other optimizers") take a few seconds, so they run only after the answer,
+The allFit refits ("other optimizers", a few tenths of a second) run only after the answer,
 with a spinner, cached by (seed, difficulty) so that a whole class shares one computation.
 """
 

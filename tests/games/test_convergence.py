@@ -267,5 +267,5 @@ def test_a_silent_optimizer_on_a_singular_fit_is_explained():
     result = optimizers.optimizer_reveal(round_)
     assert round_.context["problem"] == "singular"
     assert result["numbers"]["n_warn"] == 4
-    assert "L-BFGS-B (optimx) stops a hair inside the boundary, where lme4's singularity check" \
+    assert "optimx.L-BFGS-B stops a hair inside the boundary, where lme4's singularity check" \
         in result["explanation"]
