@@ -163,8 +163,8 @@ def words_chart(word_means: dict, rare: list[str]) -> alt.LayerChart:
                                                           level=("level", "min"))
     means["text"] = [f"{f} words: average {v:.0f}" for f, v in zip(
         means["frequency"], means["value"], strict=True)]
-    ticks = alt.Chart(means).mark_tick(color=INK, thickness=3, size=40).encode(x=x, y=y)
-    labels = alt.Chart(means.assign(level=means["level"] - 0.9)).mark_text(
+    ticks = alt.Chart(means).mark_tick(color=INK, thickness=3, size=28).encode(x=x, y=y)
+    labels = alt.Chart(means.assign(level=means["level"] - 1.25)).mark_text(
         fontSize=13, fontWeight="bold", color=INK).encode(x=x, y=y, text="text:N")
     return alt.layer(points, ticks, labels).properties(
         title="Each dot: one word's average reading time")

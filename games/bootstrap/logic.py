@@ -172,7 +172,7 @@ def _prompt(context: dict) -> str:
         lines.append(
             f"**{count.capitalize()} bootstraps.** Instead of a formula, a bootstrap redoes "
             "the study many times on the computer, refits the model each time and takes the "
-            f"middle 95% of the {context['effect']}s it gets as the interval. Here are "
+            f"middle 95% of the estimates it gets as the interval. Here are "
             f"{count} ways to redo the study (below).")
         lines.append("**Your job.** " + (
             "Which way gives an interval that is too narrow, if any?" if context["ask"] ==
