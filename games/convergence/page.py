@@ -48,7 +48,7 @@ def _lines_specs(seed: int, difficulty: str) -> list[dict]:
         for title, coef, colour in models]
 
 
-@st.cache_data(max_entries=256, show_spinner="Refitting with five optimizers (lme4's allFit)…")
+@st.cache_data(max_entries=256, show_spinner="Refitting with lme4's allFit optimizers…")
 def _optimizers(seed: int, difficulty: str) -> dict:
     """allFit for the round (five refits, a few tenths of a second)."""
     result = optimizer_reveal(cached_round(GAME, seed, difficulty))
@@ -78,7 +78,7 @@ def _with_picks(table: pd.DataFrame, round_: Round, answer: dict) -> pd.DataFram
     keys = _row_keys(round_, table)
     out = table.copy()
     out.insert(1, "points", [str(points[k]) if k in points else "" for k in keys])
-    out.insert(1, "your pick", ["◀ you" if k == answer.get("remedy") else "" for k in keys])
+    out.insert(1, "your pick", ["you" if k == answer.get("remedy") else "" for k in keys])
     return out
 
 
@@ -88,34 +88,41 @@ def _row_keys(round_: Round, table: pd.DataFrame) -> list[str]:
             for r in table["remedy"]]
 
 
+SUMMARY_COLUMNS = ["remedy", "your pick", "points", "still warns?", "R says"]
+
+
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     details = round_.reveal.details
     st.subheader("What the message means, and what cures it")
     st.markdown(round_.reveal.explanation)
+    opt = _optimizers(round_.seed, round_.difficulty)
+    full = _with_picks(remedy_table(details["original"], details["refits"], details["truth"],
+                                    {"optimizers": opt["row"]}), round_, answer)
     st.subheader("Every remedy, refitted")
-    slot = st.empty()
-    slot.dataframe(_with_picks(round_.reveal.tables["remedies"], round_, answer),
-                   hide_index=True)
-    st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
-               "back). Fixed effects with their standard errors in brackets. Log-likelihoods "
-               "(REML) compare rows fitted to the same data with the same fixed effects. The "
-               "'other optimizers' row comes from allFit, below.")
+    st.table(full[SUMMARY_COLUMNS].set_index("remedy"))
+    with st.expander("The fitted numbers of every remedy"):
+        st.dataframe(full.drop(columns=SUMMARY_COLUMNS[1:]), hide_index=True)
+        st.caption("Scroll sideways for every column. Numbers in the data's own units (the "
+                   "centred-and-scaled fit is translated back). Fixed effects with their "
+                   "standard errors in brackets. Log-likelihoods (REML) compare rows fitted "
+                   "to the same data with the same fixed effects. The 'other optimizers' row "
+                   "comes from allFit, below.")
     for spec, col in zip(_lines_specs(round_.seed, round_.difficulty), st.columns(2),
                          strict=True):
         show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
                          "scores.", where=col)
     st.caption(_lines_caption(round_))
     st.subheader("Try other optimizers: allFit")
-    opt = _optimizers(round_.seed, round_.difficulty)
-    full = remedy_table(details["original"], details["refits"], details["truth"],
-                        {"optimizers": opt["row"]})
-    slot.dataframe(_with_picks(full, round_, answer), hide_index=True)
     st.markdown(opt["explanation"])
     show_chart(opt["spec"], "Each optimizer's log-likelihood, marked by whether it still "
                             "warns.")
-    st.dataframe(opt["table"], hide_index=True)
-    st.caption("lme4's allFit(): the same model refitted with five optimizers. Triangles: "
-               "still warns; circles: no message.")
+    st.caption("lme4's allFit(): the same model refitted with each optimizer, under lme4's "
+               "names. Triangles: still warns; circles: no message.")
+    st.table(opt["table"][["optimizer", "still warns?", "log-likelihood"]].set_index(
+        "optimizer"))
+    with st.expander("Every optimizer's estimates"):
+        st.dataframe(opt["table"], hide_index=True)
+        st.caption("Scroll sideways for every column.")
     with st.expander("R's output after the cure"):
         best = details["refits"][details["best"]]
         st.markdown(f"`{best['formula']}`" + (

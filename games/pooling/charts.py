@@ -193,5 +193,5 @@ def everyone_chart(data: pd.DataFrame, coefficients: pd.DataFrame, max_day: int,
                                                   range=[LINES[k][1] for k in names])))
     dots = alt.Chart().transform_filter(alt.datum.line == "measurements").mark_circle(
         size=16, color=INK).encode(x=x, y=y)
-    return alt.layer(lines, dots, data=combined).properties(width=95, height=85).facet(
-        facet=alt.Facet("subject:N", title=None), columns=columns)
+    return alt.layer(lines, dots, data=combined).properties(width=88, height=85).facet(
+        facet=alt.Facet("subject:N", title=None), columns=columns, spacing=8)

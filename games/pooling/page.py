@@ -65,6 +65,18 @@ def _reveal_specs(seed: int, difficulty: str, answer: tuple) -> dict:
     return out
 
 
+def _numbers_table(highlighted, answer: dict):
+    """The guessed numbers beside the model's, narrow enough for a phone."""
+    number = [f"{w} {c}" for w, c in zip(highlighted["who"], highlighted["coefficient"],
+                                          strict=True)]
+    guess = [answer[f"{w}.{c.split()[0]}"] for w, c in zip(
+        highlighted["who"], highlighted["coefficient"], strict=True)]
+    table = highlighted.assign(number=number, yours=guess).set_index("number")[
+        ["own line", "yours", "mixed model", "population", "pulled %"]]
+    table.columns = ["own", "yours", "model", "population", "pulled %"]
+    return table
+
+
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     tables = round_.reveal.tables
     specs = _reveal_specs(round_.seed, round_.difficulty, tuple(sorted(answer.items())))
@@ -72,13 +84,10 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     for subject in round_.context["highlighted"]:
         show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
                                    "partial pooling lines and your guess.")
-    table = tables["highlighted"].copy()
-    table.insert(4, "your guess", [answer[f"{s}.{c.split()[0]}"]
-                                   for s, c in zip(table["who"], table["coefficient"],
-                                                   strict=True)])
-    st.dataframe(style_table(table, 1), hide_index=True)
-    st.caption("own line: no pooling · mixed model: partial pooling · pulled %: how far of the "
-               "way from the own line to the population the mixed model moved.")
+    st.table(style_table(_numbers_table(tables["highlighted"], answer), 1, na_rep="–"))
+    st.caption("own: no pooling · model: partial pooling · pulled: how much of the way from "
+               "the own line to the population the mixed model moved the number (–: the own "
+               "number is already near the population's).")
     st.markdown(round_.reveal.explanation)
     st.subheader("Shrinkage: everybody at once")
     show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their own "
@@ -89,12 +98,13 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                "(intercept, slope) pairs. People with one day of data have no own slope and "
                "no line.")
     st.markdown("**Spread across people**")
-    st.dataframe(style_table(tables["spread"], 1))
+    st.table(style_table(tables["spread"], 1))
     st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
                "subject standard deviations of the fitted model (VarCorr).")
     with st.expander("Everybody's lines"):
-        st.vega_lite_chart(spec=specs["everyone"], alt="Every person's own line and mixed-model "
-                                                       "line in small panels.")
+        st.vega_lite_chart(spec=specs["everyone"], width="content",
+                           alt="Every person's own line and mixed-model line in small "
+                               "panels.")
         st.dataframe(style_table(tables["everyone"], 1))
 
 

@@ -29,15 +29,19 @@ def _pulled(own: float, partial: float, population: float) -> float:
     return float((partial - own) / gap) if abs(gap) > 1e-9 else float("nan")
 
 
-def _highlight_table(groups: pd.DataFrame, chosen: list[str], population) -> pd.DataFrame:
+def _highlight_table(groups: pd.DataFrame, chosen: list[str], population,
+                     sds: dict) -> pd.DataFrame:
+    """The guessed numbers; "pulled %" is left empty where the own value is already near the
+    population's (a quarter of the SD of people), where a share of a tiny gap means nothing."""
     rows = []
     for s in chosen:
         for p, pop in zip(PARAMS, population, strict=True):
             own, part = groups.loc[s, f"no_pool_{p}"], groups.loc[s, f"partial_{p}"]
+            near = abs(own - pop) < 0.25 * sds[p]
             rows.append({"who": s, "coefficient": f"{p} ({UNITS[p]})",
                          "days": int(groups.loc[s, "n"]), "own line": own,
                          "mixed model": part, "population": float(pop),
-                         "pulled %": 100 * _pulled(own, part, pop)})
+                         "pulled %": float("nan") if near else 100 * _pulled(own, part, pop)})
     return pd.DataFrame(rows)
 
 
@@ -74,7 +78,7 @@ def build_reveal(result, chosen: list[str], data: pd.DataFrame) -> Reveal:
                "spread_model_intercept": result.spread.loc["partial pooling", "intercept"],
                "spread_own_slope": result.spread.loc["no pooling", "slope"],
                "spread_model_slope": result.spread.loc["partial pooling", "slope"]}
-    tables = {"highlighted": _highlight_table(groups, chosen, pop),
+    tables = {"highlighted": _highlight_table(groups, chosen, pop, sds),
               "spread": _spread_table(result, sds),
               "coefficients": _coefficients(result),
               "everyone": _everyone(groups)}
@@ -128,15 +132,21 @@ def _together(s: str, row, pop, num: dict, centre: float) -> str:
         f"{s}'s data pin the line down near the middle of their days (day {centre:.1f}), so "
         f"{how}. That is why {s}'s {odd} {where} {target:.1f}: {own:.1f} → {partial:.1f} "
         f"{UNITS[odd]}{share}.")
+    return text
+
+
+def _pairs_words(num: dict) -> str:
+    """The general point behind two-dimensional shrinkage, said once."""
     r = num["correlation"]
+    text = ("**Shrinkage acts on the pair** (intercept, slope): in the picture below, each "
+            "person's point moves toward the population's centre as a whole, not one number "
+            "at a time.")
     if abs(r) >= 0.2:
         text += (f" The model also estimates that people's intercepts and slopes are "
                  f"correlated (r = {r:.2f}: people who start "
-                 f"{'higher' if r > 0 else 'lower'} tend to slow down faster), which adds a "
-                 "pull of its own.")
-    return text + (" Shrinkage acts on the pair (intercept, slope): in the picture below, "
-                   "the point moves toward the population's centre as a whole, not one "
-                   "number at a time.")
+                 f"{'higher' if r > 0 else 'lower'} tend to slow down "
+                 f"{'faster' if r > 0 else 'less'}), which adds a pull of its own.")
+    return text
 
 
 def _explanation(groups, chosen, pop, num, centres) -> str:
@@ -147,6 +157,7 @@ def _explanation(groups, chosen, pop, num, centres) -> str:
         f"a person's own line with an SD of {num['sd_residual']:.1f} ms. It weighs each "
         "person's own line against that knowledge about people in general.",
     ]
+    together = False
     for s in chosen:
         row = groups.loc[s]
         parts = [_pull_words(p, row, pv, num[f"sd_{p}"]) for p, pv in zip(PARAMS, pop, strict=True)]
@@ -154,6 +165,9 @@ def _explanation(groups, chosen, pop, num, centres) -> str:
         if any(_outside(p, row, pv, num[f"sd_{p}"]) > 0.02
                for p, pv in zip(PARAMS, pop, strict=True)):
             lines.append(_together(s, row, pop, num, float(centres[s])))
+            together = True
+    if together:
+        lines.append(_pairs_words(num))
     lines += [
         "**Fewer observations, more pull.** A line through two or three noisy days says "
         "little about the person, so the model leans on the population; after ten days the "
