@@ -8,7 +8,7 @@ import streamlit as st
 from games import charts
 from games.base import Round, Score
 from games.nesting import charts as nest_charts
-from games.nesting.designs import RANDOM
+from games.nesting.designs import RANDOM, reading_counts
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
 from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
 
@@ -68,10 +68,11 @@ def _data_picture(round_: Round) -> None:
 
 
 def ask(round_: Round):
-    if round_.context["show_diagram"]:
-        _diagram(round_)
-    _data_picture(round_)
     data = round_.data
+    if round_.context["family"] == "items":
+        st.markdown("**Who read which word**")
+        st.table(reading_counts(data))
+    _data_picture(round_)
     if round_.context["family"] == "schools":
         counts = pd.crosstab(data["school"], data["class"]).reindex(
             list(dict.fromkeys(data["school"])))
@@ -167,8 +168,8 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                "Bars: the SD each model gives each source of variation, one bar per model, "
                "labelled with the model's letter and the SD.")
     st.markdown(round_.reveal.explanation)
-    if not round_.context["show_diagram"]:
-        _diagram(round_)
+    st.markdown("**The design, drawn**")
+    _diagram(round_)
     if "lrt" in round_.reveal.tables:
         st.markdown("**Do the words differ?** (`anova()`, maximum-likelihood refits)")
         st.table(_styled(round_.reveal.tables["lrt"], 3).format(
