@@ -17,7 +17,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import convergence, experiments, groups, items, schools, sleep
+from . import convergence, experiments, groups, items, schools, sites, sleep
 from .base import Param, Scenario, ScenarioError, ScenarioSpec, close_matches_hint
 
 __all__ = [
@@ -40,6 +40,7 @@ SCENARIOS: MappingProxyType[str, ScenarioSpec] = MappingProxyType(
             *sleep.SPECS,
             *schools.SPECS,
             *items.SPECS,
+            *sites.SPECS,
             *convergence.SPECS,
         )
     }

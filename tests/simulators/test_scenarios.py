@@ -226,3 +226,15 @@ def test_items_need_an_even_number_of_words():
         generate("items_crossed", seed=1, n_items=7)
     with pytest.raises(ScenarioError, match="n_participants"):
         generate("items_crossed", seed=1, n_participants=2)
+
+
+def test_multisite_nests_participants_in_sites_with_a_site_level_setting():
+    scenario = generate("multisite", seed=2, n_sites=6, n_per_site=4, n_trials=2)
+    data = scenario.data
+    assert data.groupby("participant")["site"].nunique().max() == 1  # nested, unique labels
+    assert data.groupby("site")["setting"].nunique().max() == 1  # a property of the site
+    assert set(data["setting"]) == {"clinic", "university"}
+    assert sorted(data.loc[data["setting"] == "university", "site"].unique()) == \
+        scenario.truth["university_sites"]
+    cells = data.groupby(["participant", "condition"]).size()
+    assert (cells == 2).all() and len(data) == 6 * 4 * 4
