@@ -59,7 +59,14 @@ def test_balanced_design_has_n_minus_one_satterthwaite_df():
 
 
 def test_anova_variant_is_upper_tail_and_matches_two_tailed_t():
-    round_ = _rounds("anova")[0]
+    rounds = _rounds("anova")
+    assert {r.context["statistic"] for r in rounds} == {"F", "t"}
+    t_round = next(r for r in rounds if r.context["statistic"] == "t")
+    assert t_round.solution == {"region": "both"}
+    assert logic.score(t_round, {"region": "upper"}).misconception == (
+        "one_tailed_for_nondirectional")
+    assert "t test" in t_round.questions[0].text and "two-tailed" in t_round.reveal.explanation
+    round_ = next(r for r in rounds if r.context["statistic"] == "F")
     num = round_.reveal.numbers
     assert round_.solution == {"region": "upper"}
     assert num["F"] == pytest.approx(num["t"] ** 2)
