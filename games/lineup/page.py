@@ -6,6 +6,7 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score, frame_from_dict
+from games.lineup import better as lineup_better
 from games.lineup import charts as lineup_charts
 from games.ui import cached_round, play, show_chart, style_table
 
@@ -23,6 +24,13 @@ def _marked_spec(seed: int, difficulty: str) -> dict:
     real = frame_from_dict(round_.context["real"])
     chart = lineup_charts.marked_chart(real, lineup_charts.y_domain(round_.data))
     return charts.to_spec(charts.style(chart, height=420))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _printouts(seed: int, difficulty: str) -> dict:
+    round_ = cached_round("lineup", seed, difficulty)
+    return lineup_better.printouts(round_.context["problem"],
+                                   frame_from_dict(round_.context["real"]))
 
 
 def _grid(round_: Round, real: int | None = None) -> None:
@@ -62,7 +70,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-effect "
                "and residual standard deviations; –: not in that model.")
     with st.expander("The same fits as R prints them (summary())"):
-        for name, text in round_.reveal.details.get("r_summaries", {}).items():
+        for name, text in _printouts(round_.seed, round_.difficulty).items():
             st.markdown(f"**{name.capitalize()}**")
             st.code(text, language=None)
     with st.expander("See the lineup again"):

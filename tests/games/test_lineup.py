@@ -137,3 +137,17 @@ def test_lineup_is_one_grid_that_fits_a_phone():
     assert width <= 390 - 32  # a 390 px phone less the page's padding
     labels = set(pd.DataFrame(next(iter(spec["datasets"].values())))["label"])
     assert labels == {f"Panel {i}" for i in range(1, 10)} - {"Panel 2"} | {"Panel 2 (real)"}
+
+
+@pytest.mark.parametrize("problem", list(logic.PROBLEMS))
+def test_r_printouts_refit_the_reveals_models_from_the_marked_data(problem):
+    from games.lineup import better
+
+    round_ = _round(problem)
+    out = better.printouts(problem, frame_from_dict(round_.context["real"]))
+    expected = {"outliers": 2, "mixture": 2, "unequal_variances": 3, "nothing": 1}[problem]
+    assert len(out) == expected and "shown model" in out
+    assert all("Linear mixed model fit by REML" in text for text in out.values())
+    table = round_.reveal.tables["side_by_side"]
+    shown = f"{table.iloc[:, 0]['SD residual']:.3f}"[:4]
+    assert shown in out["shown model"]
