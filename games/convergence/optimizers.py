@@ -63,7 +63,7 @@ def optimizer_reveal(round_: Round) -> dict:
                "loglik_spread": max(lls.values()) - min(lls.values()),
                "agree": bool(result.agree())}
     points = pd.DataFrame({
-        "optimizer": [OPTIMIZER_WORDS[n] for n in ok],
+        "optimizer": list(ok),  # lme4's names, short enough for a phone's axis
         "loglik": [lls[n] for n in ok],
         "status": ["still warns" if fits[n]["warns"] else "no message" for n in ok],
         "said": [fits[n]["said"] for n in ok],
