@@ -9,8 +9,8 @@ real panel and names what is wrong. The reveal fits the better model beside the 
 Difficulty is calibrated by measurement (:mod:`games.lineup.signal`): the real panel's p-value
 among 999 panels simulated from the fit, on statistics of what the eye sees. Each level has a
 band of it (gentle: beyond every simulated panel; normal: beaten by 1 to 5 of 999; tricky: by 5
-to 20), and make_round redraws the study (sub-seeds ``sub_seed(seed, 1, attempt)``), turning
-the problem's strength up or down, until the signal falls in the level's band.
+to 20), and make_round turns the problem's strength up or down on the round's simulated
+study (bisection) until the signal falls in the level's band.
 """
 
 from __future__ import annotations
@@ -62,8 +62,7 @@ LEVELS = {
 # problem -> the scenario parameter that sets its strength, and its allowed range
 STRENGTH = {"outliers": ("size", 3.0, 20.0), "mixture": ("group_difference", 6.0, 150.0),
             "unequal_variances": ("sd_ratio", 1.5, 50.0)}
-MAX_ATTEMPTS = 16
-STEP = 1.15  # strength factor between attempts
+STUDIES, STEPS = 3, 7  # simulated studies to try, and strengths to try on each
 
 
 def make_round(seed: int, difficulty: str = "normal") -> Round:
@@ -100,41 +99,71 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
 def _calibrated_study(seed: int, problem: str, level: dict):
     """(scenario, fit, signal) whose signal lies in the level's band (see the module).
 
-    Attempt k simulates with ``sub_seed(seed, 1, k)``; a signal too strong for the band turns
-    the strength down by STEP for the next attempt, too weak turns it up. If no attempt lands
-    in the band, the closest one is kept (the tests check over many seeds that this is rare).
+    The same simulated study (``sub_seed(seed, 1, k)``: the same people and noise) is made
+    with the problem's strength turned up or down, by doubling or halving and then by
+    bisection, until its signal falls in the band; a study that cannot get there within
+    STEPS tries is replaced by the next one (k + 1). If none lands in the band, the closest
+    try is kept (benchmarks/lineup_signal.py shows how rare that is).
     """
     if problem == "nothing":
         scenario = simulators.generate(SCENARIO[problem],
                                        seed=int(sub_seed(seed, 1, 0).integers(2**31)))
         return scenario, lmm_core.lmer(MODEL, scenario.data), None
-    name, low, high = STRENGTH[problem]
-    strength, (lo, hi) = level["start"][problem], level["band"]
-    best = None
-    for attempt in range(MAX_ATTEMPTS):
-        rng = sub_seed(seed, 1, attempt)
-        params = _scenario_params(problem, level, rng) | {name: _signed(strength, rng, problem)}
-        scenario = simulators.generate(SCENARIO[problem], seed=int(rng.integers(2**31)),
-                                       **params)
-        fit = lmm_core.lmer(MODEL, scenario.data)
-        seen = signal.signal(problem, scenario.data, fit, sub_seed(seed, 2, attempt))
-        miss = 0.0 if lo < seen.p <= hi else (math.log(seen.p / hi) if seen.p > hi
-                                                 else 1e-3 + math.log(max(lo, 1e-4) / seen.p))
-        if best is None or miss < best[0]:
-            best = (miss, scenario, fit, seen, attempt)
-        if miss == 0.0:
-            break
-        strength = min(max(strength * (STEP if seen.p > hi else 1 / STEP), low), high)
-    _, scenario, fit, seen, attempt = best
-    return scenario, fit, {"p": seen.p, "z": seen.z, "statistic": signal.STATISTIC_WORDS[problem],
+    lo, hi = level["band"]
+    best, tries = None, 0
+    for study in range(STUDIES):
+        rng = sub_seed(seed, 1, study)
+        params = _scenario_params(problem, level, rng)
+        sign = float(rng.choice([-1.0, 1.0])) if problem == "mixture" else 1.0
+        data_seed, strengths = int(rng.integers(2**31)), _Bracket(level["start"][problem],
+                                                                  *STRENGTH[problem][1:])
+        for _ in range(STEPS):
+            strength = strengths.next()
+            scenario = simulators.generate(
+                SCENARIO[problem], seed=data_seed,
+                **params | {STRENGTH[problem][0]: sign * round(strength, 2)})
+            fit = lmm_core.lmer(MODEL, scenario.data)
+            seen = signal.signal(problem, scenario.data, fit, sub_seed(seed, 2, study))
+            miss = (0.0 if lo < seen.p <= hi else math.log(seen.p / hi) if seen.p > hi
+                    else 1e-3 + math.log(max(lo, 1e-4) / seen.p))
+            if best is None or miss < best[0]:
+                best = (miss, scenario, fit, seen, tries)
+            tries += 1
+            if miss == 0.0:
+                return _result(problem, *best[1:])
+            strengths.learn(too_weak=seen.p > hi)
+    return _result(problem, *best[1:])
+
+
+class _Bracket:
+    """The strength to try next: double (or halve) until the band is bracketed, then bisect
+    (geometrically), within the strength's allowed range."""
+
+    def __init__(self, start: float, low: float, high: float):
+        self.value, self.low, self.high = start, low, high
+        self.weak, self.strong = None, None  # strongest too weak, weakest too strong so far
+
+    def next(self) -> float:
+        return self.value
+
+    def learn(self, too_weak: bool) -> None:
+        if too_weak:
+            self.weak = self.value
+        else:
+            self.strong = self.value
+        if self.weak is not None and self.strong is not None:
+            self.value = math.sqrt(self.weak * self.strong)
+        else:
+            self.value = self.value * (2.0 if too_weak else 0.5)
+        self.value = min(max(self.value, self.low), self.high)
+
+
+def _result(problem: str, scenario, fit, seen, tries: int):
+    name = STRENGTH[problem][0]
+    return scenario, fit, {"p": seen.p, "z": seen.z,
+                           "statistic": signal.STATISTIC_WORDS[problem],
                            "strength": {name: float(scenario.params[name])},
-                           "attempt": attempt}
-
-
-def _signed(strength: float, rng, problem: str) -> float:
-    """The strength as the scenario takes it: a mixture's high group may lie below."""
-    value = round(strength, 2)
-    return value * float(rng.choice([-1.0, 1.0])) if problem == "mixture" else value
+                           "attempt": tries}
 
 
 def _scenario_params(problem: str, level: dict, rng) -> dict:
