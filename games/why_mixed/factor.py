@@ -14,8 +14,8 @@ answers open; the data and the question decide:
 - "condition" (the manipulated factor, two levels chosen on purpose): fixed. A random effect
   for two levels of interest makes no sense, and leaving it out drops the question.
 
-Each option is fitted for the reveal (lmm_core.lmer, Satterthwaite's df for the term asked
-about), so the table shows what each choice does to the answer.
+Each option is fitted for the reveal (lmm_core.lmer), so the table shows what each choice does
+to the answer: the estimate and standard error of the term asked about, and the SDs.
 """
 
 from __future__ import annotations
@@ -100,23 +100,20 @@ def _sd(fit, group: str) -> float:
 
 
 def numbers(case: str, fits: dict, data: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
-    """The reveal's named numbers and its table (options as columns). Satterthwaite's df
-    (lmerTest) for the random and the left-out option, whose df the reveal compares; the
-    fixed option's (one dummy per site) would cost more than the rest together."""
+    """The reveal's named numbers and its table (options as columns)."""
     term = TERM[case]
     columns, num = {}, {"n_sites": int(data["site"].nunique())}
     for key, fit in fits.items():
-        dummies = factor_of(case) == "site" and key == "fixed"
-        table = fit.coef_table(ddf=None if dummies else "Satterthwaite")
+        table = fit.coef_table()
         dropped = any("rank deficient" in m for m in fit.messages)
         row = table.loc[term] if term in table.index and not (
             dropped and term == "settinguniversity") else None
-        col = {"estimate": np.nan, "its SE": np.nan, "its df": np.nan, "its p-value": np.nan}
+        col = {"estimate": np.nan, "its SE": np.nan, "t value": np.nan}
         if row is not None:
             col = {"estimate": row["Estimate"], "its SE": row["Std. Error"],
-                   "its df": row.get("df", np.nan), "its p-value": row.get("Pr(>|t|)", np.nan)}
-            num |= {f"{key}_{k}": float(row.get(c, np.nan)) for k, c in (
-                ("est", "Estimate"), ("se", "Std. Error"), ("df", "df"), ("p", "Pr(>|t|)"))}
+                   "t value": row["t value"]}
+            num |= {f"{key}_{k}": float(row[c]) for k, c in (
+                ("est", "Estimate"), ("se", "Std. Error"), ("t", "t value"))}
         col |= {"SD site": _sd(fit, "site"), "SD participant": _sd(fit, "participant"),
                 "SD residual": float(fit.sigma), "fixed parameters": float(fit.mm.p)}
         num[f"{key}_dropped"] = float(dropped)
@@ -146,8 +143,9 @@ def explanation(case: str, num: dict) -> str:
             "The table has no estimate for the setting in that column.",
             f"**Left out, site is forgotten.** Without (1 | site) the model treats the "
             f"participants of one site as independent evidence: the setting's standard error "
-            f"shrinks from {num['random_se']:.2f} to {num['omit_se']:.2f} and its df grow from "
-            f"{num['random_df']:.1f} to {num['omit_df']:.1f}. That is pseudo-replication.",
+            f"shrinks from {num['random_se']:.2f} to {num['omit_se']:.2f} (t from "
+            f"{num['random_t']:.2f} to {num['omit_t']:.2f}). That is pseudo-replication: "
+            f"{num['n_participants']} participants counted where {k} sites are the sample.",
             f"**As a random effect** the {k} sites are a sample of sites (SD "
             f"{num['random_sd_site']:.2f}), and the setting is tested against how much sites "
             f"differ anyway: estimate {num['random_est']:.2f}, SE {num['random_se']:.2f}.",
@@ -185,10 +183,6 @@ def explanation(case: str, num: dict) -> str:
         f"**As a random effect** the model would estimate an SD of conditions from two "
         f"levels (here {num['sd_condition']:.2f}) and report no treatment effect at all.",
         f"**Left out**, the model cannot answer the question. The fixed model's treatment "
-        f"effect is {num['fixed_est']:.2f} (SE {num['fixed_se']:.2f}, p "
-        f"{_p(num['fixed_p'])}).",
+        f"effect is {num['fixed_est']:.2f} (SE {num['fixed_se']:.2f}, t = "
+        f"{num['fixed_t']:.2f}).",
     ])
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"

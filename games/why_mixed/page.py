@@ -6,7 +6,7 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
-from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
+from games.ui import cached_round, choice_form, play, show_chart, style_table
 from games.why_mixed import charts as why_charts
 
 GAME = "why_mixed"
@@ -46,8 +46,6 @@ def _factor_table(round_: Round):
     f = round_.context["factor"]
     table.columns = [OPTION_NAMES[c].format(f=f) for c in table.columns]
     table.index = [_row_name(r, round_.context["term"]) for r in table.index]
-    p_row = next(r for r in table.index if r.endswith("p-value"))
-    table.loc[p_row] = [p_value_text(v) for v in table.loc[p_row]]
     table.loc["fixed parameters"] = [f"{v:.0f}" for v in table.loc["fixed parameters"]]
     return table
 
@@ -55,8 +53,7 @@ def _factor_table(round_: Round):
 def _row_name(row: str, term: str) -> str:
     what = "setting (university − clinic)" if term == "settinguniversity" else \
         "treatment effect"
-    return {"estimate": what, "its SE": "its standard error", "its df": "its df "
-            "(Satterthwaite)"}.get(row, row)
+    return {"estimate": what, "its SE": "its standard error"}.get(row, row)
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
@@ -65,7 +62,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         st.subheader("Each option, fitted")
         st.table(style_table(_factor_table(round_), 2, na_rep="–"))
         st.caption("Every model also has (1 | participant). –: not in that model, or not "
-                   "estimable (df: not computed for one dummy per site). Formulas: "
+                   "estimable. Formulas: "
                    + " · ".join(f"`{v}`" for v in ctx["formulas"].values()))
     else:
         st.subheader("The mixed model and the two shortcuts")
