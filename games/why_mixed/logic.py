@@ -46,10 +46,10 @@ def _pick(rng, weights: dict) -> str:
 def make_round(seed: int, difficulty: str = "normal") -> Round:
     """A round, fixed by (seed, difficulty)."""
     seed, level = check_seed(seed), LEVELS[check_difficulty(difficulty)]
-    rng = sub_seed(seed, 0)
+    rng, case_rng = sub_seed(seed, 0), sub_seed(seed, 3)
     if rng.random() < level["shortcut"]:
-        return _shortcut_round(seed, difficulty, level, _pick(rng, level["cases"]))
-    return _factor_round(seed, difficulty, _pick(rng, level["factor"]))
+        return _shortcut_round(seed, difficulty, level, _pick(case_rng, level["cases"]))
+    return _factor_round(seed, difficulty, _pick(case_rng, level["factor"]))
 
 
 def _factor_round(seed: int, difficulty: str, case: str) -> Round:
