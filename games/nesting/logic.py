@@ -34,14 +34,18 @@ from . import designs
 from .designs import DESIGNS, FIXED, LEVELS, OFFERED, RANDOM, VERDICTS
 from .reveal import build_reveal
 
-__all__ = ["make_round", "score", "DESIGNS", "VERDICTS", "FEEDBACK"]
+__all__ = ["make_round", "score", "DESIGNS", "VERDICTS", "FEEDBACK", "DESIGN_SHARES"]
+
+# How often each design comes up (schools_nested, schools_crossed, items_crossed): two of the
+# three are crossed, so nested rounds come up more often and no answer is right most of the time.
+DESIGN_SHARES = (0.5, 0.25, 0.25)
 
 
 def make_round(seed: int, difficulty: str = "normal") -> Round:
     """A nesting round, fixed by (seed, difficulty)."""
     seed, level = check_seed(seed), LEVELS[check_difficulty(difficulty)]
     rng = sub_seed(seed, 0)
-    design = str(rng.choice(DESIGNS))
+    design = str(rng.choice(DESIGNS, p=DESIGN_SHARES))
     fam = designs.family(design)
     scenario = _study(seed, design, level, rng)
     data = scenario.data
