@@ -6,8 +6,8 @@ import pytest
 from scipy import stats
 
 import lmm_core
-from games.mixture import fits as mix_fits
 from games.mixture import logic
+from games.mixture import reveal as mix_fits
 
 SEEDS = range(30)
 ROUNDS = [logic.make_round(s) for s in SEEDS]
