@@ -77,9 +77,11 @@ def _fields(game: Game, round_: Round, form: Form) -> None:
     rows = form.rows(round_) if form.rows else [[q.id] for q in round_.questions]
     values = {}
     for row in rows:
+        above = st.container()  # what before_row draws outside the columns goes above them
         columns = st.columns(len(row)) if len(row) > 1 else [st.container()]
         if form.before_row:
-            form.before_row(round_, row, columns)
+            with above:
+                form.before_row(round_, row, columns)
         for column, question_id in zip(columns, row, strict=True):
             values[question_id] = _widget(game.id, round_, round_.question(question_id),
                                           form, column)

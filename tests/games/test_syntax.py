@@ -12,9 +12,10 @@ from games.syntax import catalogue as cat
 from games.syntax.compare import CODES, compare
 from games.syntax.explain import spell_out
 from games.syntax.reveal import num as say
+from tests.round_cache import RoundsByDifficulty
 
 SEEDS = range(40)
-ROUNDS = {d: [logic.make_round(s, d) for s in SEEDS] for d in ("gentle", "normal", "tricky")}
+ROUNDS = RoundsByDifficulty("syntax", SEEDS, ("gentle", "normal", "tricky"))
 
 
 def _of(variant, difficulty=None):
