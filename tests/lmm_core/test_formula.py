@@ -75,7 +75,8 @@ CASES = [
     case("y ~ log2(x) + log10(x) + log1p(x)", fx("log2(x)", "log10(x)", "log1p(x)")),
     case("y ~ log(x) + log( x )", fx("log(x)")),
     # names
-    case("y ~ `my col` + x", fx("my col", "x")),
+    case("y ~ `my col` + x", fx("`my col`", "x")),  # R's label keeps the backticks
+    case("y ~ `Days` + x", fx("Days", "x")),  # ... only where R needs them
     case("y ~ .x + x.1 + x_2 + X2", fx(".x", "x.1", "x_2", "X2")),
     case("y~x+(1|g)", fx("x"), re("g")),
     case("y ~ x +\n    (1 | g)\n", fx("x"), re("g")),
@@ -178,7 +179,8 @@ VARIABLES = [
         "y ~ log(x + 1)",
         {"y": Name("y"), "log(x + 1)": Call("log", (BinOp("+", Name("x"), Num(1.0)),))},
     ),
-    ("y ~ `my col`", {"y": Name("y"), "my col": Name("my col")}),
+    ("y ~ `my col`", {"y": Name("y"), "`my col`": Name("my col")}),
+    ("`my y` ~ x", {"my y": Name("my y"), "x": Name("x")}),  # the response: its column
     (
         "y ~ I(log(x) / 2)",
         {
@@ -234,12 +236,12 @@ ERRORS = [
     ("y ~ .", "'.' (all other columns)", 4),
     ("y ~ 2 + x", "number 2 can't be a term", 4),
     ("y ~ x:1", "number 1 can't be a term", 6),
-    ("y ~ x^2", "write I(x^2) for a square, or a*b for interactions", 5),
-    ("y ~ (a + b)^2", "only works inside I()", 11),
+    ("y ~ x^2", "x^2 in a formula is just x (R ignores the power of a single term): write "
+                "I(x^2) for a power, or (a + b)^2 for interactions", 5),
     ("y ~ x (z)", "put +, * or : before '('", 6),
     ("y ~ foo(x)", "Unknown function foo(): a formula can use log(), log2()", 4),
     ("y ~ Log(x)", "did you mean log()?", 4),
-    ("y ~ factor(x)", "factor", 4),
+    ("y ~ ns(x, 3)", "splines are not supported; poly(x, 3) gives a cubic", 4),
     ("y ~ log(x, 2)", "log() takes 1 argument here, but has 2", 4),
     ("y ~ I()", "I() takes 1 argument here, but has 0", 4),
     ("y ~ I(x:z)", "':' (interaction) can't be inside a function", 7),
