@@ -186,8 +186,10 @@ def evaluate_all(formula: Formula, data: pd.DataFrame, rows: np.ndarray):
     learned: dict = {}
     values = {}
     for label, expr in formula.variables.items():
-        value = Evaluator(data, label, learned).value(expr)
+        evaluator = Evaluator(data, label)
+        value = evaluator.value(expr)
         values[label] = check_finite(take(as_variable(value, label), rows), label)
+        learned.update(evaluator.learned)
     return values, learned
 
 
