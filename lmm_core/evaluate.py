@@ -151,7 +151,8 @@ class Evaluator:
 
     def as_numeric(self, arg):
         value = self.value(arg, top=False)
-        if isinstance(value, Factor) and isinstance(arg, Name):
+        if isinstance(value, Factor) and isinstance(arg, Name) and not isinstance(
+                self.frame[arg.id].dtype, pd.CategoricalDtype):
             raise DataError(
                 f"as.numeric() of the text column {arg.id!r} gives NA in R. Compare it "
                 f"instead, e.g. as.numeric({arg.id} == \"{value.levels[-1]}\"), or make the "
@@ -284,7 +285,7 @@ def check_text_in_numbers(series: pd.Series, name: str) -> None:
     rows = series.index[series.isin(text[:1])]
     raise DataError(
         f"Column {name!r} looks numeric but has text in some cells (for example "
-        f"{text[0]!r} in row {rows[0]!r}), so R would read every value as a category. Fix or "
+        f"{text[0]!r} in row {rows[0]}), so R would read every value as a category. Fix or "
         "blank those cells (pd.to_numeric(data[col], errors='coerce') makes them missing); if "
         "the column really holds categories, make it a pandas Categorical.")
 

@@ -42,6 +42,9 @@ def parse_formula(text, columns=None) -> Formula:
     if not isinstance(text, str):
         raise TypeError(f"The formula must be text such as '{EXAMPLE}', not "
                         f"{type(text).__name__}.")
+    if len(text) > MAX_LENGTH:  # refused before reading, and not echoed back
+        raise FormulaError(f"The formula is too long: {len(text):,} characters, and lmm_core "
+                           f"reads formulas of up to {MAX_LENGTH:,}. Shorten it.")
     try:
         return _parse(text, columns)
     except RecursionError:
@@ -62,9 +65,6 @@ def as_formula(formula, columns=None) -> Formula:
 
 
 def _parse(text: str, columns) -> Formula:
-    if len(text) > MAX_LENGTH:
-        raise FormulaError(f"The formula is too long: {len(text):,} characters, and lmm_core "
-                           f"reads formulas of up to {MAX_LENGTH:,}. Shorten it.")
     if not text.strip():
         raise problem(f"The formula is empty. Write one like {EXAMPLE}.", None)
     tree = parse_tokens(tokenize(text))

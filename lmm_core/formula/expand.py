@@ -412,6 +412,9 @@ def check_size(rhs) -> None:
                   if hasattr(node, a)]
     for where, part in [(rhs, rhs), *((bar, bar.left) for bar in bars)]:
         count, exact = count_terms(part)
+        if count > MAX_TERMS and exact:  # a variable used twice makes fewer terms
+            leaves = _leaves(part)
+            exact = len(leaves) == len(set(leaves))
         if count > MAX_TERMS:
             shown = (f"{count:,}" if count < 10**12 else f"about 10^{len(str(count)) - 1}")
             raise problem(
@@ -421,6 +424,19 @@ def check_size(rhs) -> None:
                 "you need, e.g. a*b + c.",
                 getattr(where, "pos", None),
             )
+
+
+def _leaves(node) -> list[str]:
+    """The variables of a side (outside random terms), as written, in linear time."""
+    out, stack = [], [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Ident | CallNode):
+            out.append(deparse(node))
+        elif not (isinstance(node, Paren) and is_bar(unparen(node.inner))):
+            stack += [getattr(node, a) for a in ("left", "right", "inner", "operand")
+                      if hasattr(node, a)]
+    return out
 
 
 def count_terms(node) -> tuple[int, bool]:

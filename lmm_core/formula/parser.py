@@ -180,8 +180,8 @@ class _Parser:
                               f"{kwargs[0][0]} = ... .", self.peek().pos)
             if self._keyword_ahead():
                 key = self.advance()
-                self.advance()  # "="
-                kwargs.append((key.text, _logical(self.expression(0, key))))
+                equals = self.advance()
+                kwargs.append((key.text, _logical(self.expression(0, equals))))
             else:
                 args.append(self.expression(0, separator))
             if not self.peek().is_op(","):
