@@ -149,11 +149,12 @@ def as_factor(series: pd.Series) -> Factor:
     present = series.notna().to_numpy()
     found, uniques = pd.factorize(series[present].astype(str).to_numpy())
     labels = [str(u) for u in uniques]
-    rank = {label: k for k, label in enumerate(sort_text(labels))}
+    ordered = sort_text(labels)
+    rank = {label: k for k, label in enumerate(ordered)}
     mapping = np.array([rank[label] for label in labels], dtype=np.intp)
     codes = np.full(len(series), -1, dtype=np.intp)
     codes[present] = mapping[found]
-    return Factor(codes, tuple(sort_text(labels)))
+    return Factor(codes, tuple(ordered))
 
 
 def interaction(factors: list[Factor], sep: str = ":", first_fastest: bool = False) -> Factor:

@@ -2,21 +2,21 @@
 
     parse_formula("Reaction ~ Days + (Days | Subject)")
 
-Four small steps, one module each: the tokenizer (tokens.py), a Pratt parser driven by an
-operator table as data (parser.py -> the tree of nodes.py), the check that the expansion stays
-small (expand.check_size, before anything is expanded) and R's and lme4's rules for what the
-tree means (expand.py). deparse.py is the one deparser: labels, group names, the summary's
-formula line and the formulas the remedies write. functions.py lists the functions a formula
-may call.
+Small steps, one module each: the tokenizer (tokens.py); a Pratt parser driven by an operator
+table as data (parser.py -> the tree of nodes.py, calls checked against functions.py); the
+check that the expansion stays small (size.py, before anything is expanded); R's and lme4's
+rules for what the tree means (expand.py, labels.py for the variables). deparse.py is the one
+deparser: labels, group names, the summary's formula line and the formulas remedies write.
 """
 
 from __future__ import annotations
 
 from ..errors import ColumnNotFoundError, FormulaError
 from .deparse import deparse, deparse_lines, quote_name
-from .expand import MAX_TERMS, build, check_size
+from .expand import build
 from .nodes import Binary, CallNode, Ident, problem
 from .parser import EXAMPLE, INFIX, PREFIX, parse_tokens
+from .size import MAX_TERMS, check_size
 from .terms import Formula
 from .tokens import Token, tokenize
 

@@ -2,18 +2,17 @@
 
 The parser only knows syntax; this module says what a parsed formula means, following R's
 ``terms.formula`` (src/library/stats/src/model.c: + - * / : ^ %in%, the intercept flag and
-offsets), lme4's ``findbars``/``nobars``, ``expandDoubleVerts`` (``||``) and ``expandSlash``
-(``/``), and R's ``deparse`` for variable labels. The number of terms is bounded before
-anything is expanded (check_size), so ``a*b*c*...`` with 30 variables is refused at once.
+offsets) and lme4's ``findbars``/``nobars``, ``expandDoubleVerts`` (``||``) and
+``expandSlash`` (``/``, with lme4's group names). Variables get their labels in labels.py;
+size.py has already checked that the expansion stays small.
 Errors are FormulaError with a position only; parse_formula adds the text for the caret.
 """
 
 from __future__ import annotations
 
-from math import comb
-
 from . import terms as T
 from .deparse import deparse, format_number
+from .labels import variable
 from .nodes import (
     BARS,
     Binary,
@@ -29,74 +28,9 @@ from .nodes import (
     unparen,
 )
 from .parser import COMPARISONS
+from .size import many_terms, power_of
 
-__all__ = ["build", "check_size", "random_terms", "split_double_bar", "variable", "power_of",
-           "MAX_TERMS"]
-
-_ARITHMETIC = ("+", "-", "*", "/", "^", "%%", "%/%", *COMPARISONS, "&", "&&")
-_MULTI_COLUMN = ("poly", "dummy")
-
-
-# --- variables: labels and expression trees -------------------------------------------
-
-
-def arithmetic(node, nested: bool = False) -> T.Expr:
-    """The expression tree of a variable; only whitelisted functions and operators."""
-    match node:
-        case Ident(name=name):
-            return T.Name(name)
-        case Number(value=value):
-            return T.Num(value)
-        case String(value=value):
-            return T.Str(value)
-        case Bool(value=value):
-            return T.Bool(value)
-        case CallNode(func=func, args=args, kwargs=kwargs):
-            if nested and func in (*_MULTI_COLUMN, "offset"):
-                raise problem(_not_nested(func), node.pos)
-            return T.Call(func, tuple(arithmetic(a, True) for a in args),
-                          tuple((k, arithmetic(v, True)) for k, v in kwargs))
-        case Binary(op=op, left=left, right=right) if op in _ARITHMETIC:
-            return T.BinOp("&" if op == "&&" else op, arithmetic(left, True),
-                           arithmetic(right, True))
-        case Unary(op="-", operand=operand):
-            return T.Neg(arithmetic(operand, True))
-        case Unary(op="!", operand=operand):
-            return T.Not(arithmetic(operand, True))
-        case Unary(op="+", operand=operand) | Paren(inner=operand):
-            return arithmetic(operand, nested)
-    raise problem(_not_arithmetic(node), node.pos)
-
-
-def _not_nested(func: str) -> str:
-    if func == "offset":
-        return "offset() must stand on its own as a term, as in y ~ x + offset(log(n))."
-    return (f"{func}() gives one column per level or power, so it must stand on its own as a "
-            f"term, as in y ~ {func}(x, 2) or y ~ x * {func}(x, 2)." if func == "poly" else
-            f"{func}() must stand on its own as a term, as in (0 + dummy(Sex, \"Male\") | g).")
-
-
-def _not_arithmetic(node) -> str:
-    op = getattr(node, "op", "")
-    if op == ":":
-        return "':' (interaction) can't be inside a function like I() or log(): use * to multiply."
-    if op in BARS:
-        return ("A '|' can't be inside a function: lme4 reads every | as a random-effect bar "
-                "like (1 | g). For 'or', write pmax(a > 1, b > 2) inside as.numeric() or I().")
-    if op == "~":
-        return "The ~ can't be inside a function: it separates the response from the predictors."
-    if op == "%in%":
-        return "%in% can't be inside a function here: compare with ==, e.g. I(group == \"a\")."
-    return f"'{op}' can't be used inside a function here. Delete it."
-
-
-def variable(node) -> tuple[str, T.Expr]:
-    """Label and expression of one formula variable: a column or a whitelisted call."""
-    if isinstance(node, Ident) and node.name == ".":
-        raise problem(
-            "'.' (all other columns) is not supported: name the columns, e.g. y ~ a + b.", node.pos
-        )
-    return deparse(node), arithmetic(node)
+__all__ = ["build", "random_terms", "split_double_bar"]
 
 
 # --- one side of a formula: R's EncodeVars ---------------------------------------------
@@ -178,7 +112,7 @@ def _encode(node, side: _Side, parity: bool, ctx: str) -> list:
             return _delete(kept, _encode(right, side, not parity, "minus"))
         case Unary(op="-", operand=operand) if ctx != "product":
             return _delete([], _encode(operand, side, not parity, "minus"))
-        case Binary(op="^", left=left, right=right) if _many_terms(left):
+        case Binary(op="^", left=left, right=right) if many_terms(left):
             return _power(_encode(left, side, parity, "product"), power_of(right))
         case Binary(op=op, left=left, right=right) if op in _PRODUCTS:
             parts = (_encode(x, side, parity, "product") for x in (left, right))
@@ -191,20 +125,6 @@ def _encode(node, side: _Side, parity: bool, ctx: str) -> list:
         case Ident() | CallNode():
             return [Term({side.add(node)})]
     raise problem(_misplaced(node, side), node.pos)
-
-
-def _many_terms(node) -> bool:
-    inner = unparen(node)
-    return isinstance(inner, Binary) and inner.op in ("+", "*", "-", "/", "%in%")
-
-
-def power_of(node) -> int:
-    """The exponent of ``(a + b)^k``: a whole number from 1 up (R: "invalid power")."""
-    value = unparen(node)
-    if isinstance(value, Number) and value.value >= 1 and value.value == int(value.value):
-        return int(value.value)
-    raise problem("The power of a sum of terms must be a whole number: (a + b + c)^2 means all "
-                  "main effects and two-way interactions.", node.pos)
 
 
 def _offset(node: CallNode, side: _Side, ctx: str) -> list:
@@ -394,70 +314,3 @@ def build(text: str, tree: Binary) -> T.Formula:
     return T.Formula(text=text, response=response, fixed=fixed, random=tuple(randoms),
                      variables=variables, tree=tree, offsets=tuple(side.offsets),
                      positions={response: lhs.pos, **positions})
-
-
-# --- the size of the expansion, known before expanding -------------------------------------
-
-MAX_TERMS = 1000
-
-
-def check_size(rhs) -> None:
-    """Refuse at once a side that would expand to more than MAX_TERMS terms."""
-    bars, stack = [], [rhs]
-    while stack:
-        node = stack.pop()
-        if is_bar(node):
-            bars.append(node)
-        stack += [getattr(node, a) for a in ("left", "right", "inner", "operand")
-                  if hasattr(node, a)]
-    for where, part in [(rhs, rhs), *((bar, bar.left) for bar in bars)]:
-        count, exact = count_terms(part)
-        if count > MAX_TERMS and exact:  # a variable used twice makes fewer terms
-            leaves = _leaves(part)
-            exact = len(leaves) == len(set(leaves))
-        if count > MAX_TERMS:
-            shown = (f"{count:,}" if count < 10**12 else f"about 10^{len(str(count)) - 1}")
-            raise problem(
-                f"This formula would make {'' if exact else 'up to '}{shown} terms, more than "
-                f"the {MAX_TERMS:,} lmm_core allows: a*b*c*... crosses every variable with "
-                "every other (k variables give 2^k - 1 terms). Write only the interactions "
-                "you need, e.g. a*b + c.",
-                getattr(where, "pos", None),
-            )
-
-
-def _leaves(node) -> list[str]:
-    """The variables of a side (outside random terms), as written, in linear time."""
-    out, stack = [], [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Ident | CallNode):
-            out.append(deparse(node))
-        elif not (isinstance(node, Paren) and is_bar(unparen(node.inner))):
-            stack += [getattr(node, a) for a in ("left", "right", "inner", "operand")
-                      if hasattr(node, a)]
-    return out
-
-
-def count_terms(node) -> tuple[int, bool]:
-    """(An upper bound on the number of terms `node` expands to, whether it is exact),
-    computed without expanding anything: linear in the size of the tree."""
-    match node:
-        case Paren(inner=inner) if is_bar(unparen(inner)):
-            return 0, True
-        case Paren(inner=inner) | Unary(op="+", operand=inner):
-            return count_terms(inner)
-        case Unary(op="-"):
-            return 0, False
-        case Binary(op=op, left=left, right=right) if op in ("+", "-", "*", ":", "/", "%in%"):
-            (a, ea), (b, eb) = count_terms(left), count_terms(right)
-            total = {"+": a + b, "-": a, "*": a + b + a * b, ":": a * b, "/": a + b,
-                     "%in%": a}[op]
-            return total, ea and eb and op != "-"
-        case Binary(op="^", left=left, right=right) if _many_terms(left):
-            a, exact = count_terms(left)
-            k = min(power_of(right), a)
-            return sum(comb(a, j) for j in range(1, k + 1)), exact
-        case Number() | Bool():
-            return 0, True
-    return 1, True
