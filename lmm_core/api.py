@@ -10,19 +10,18 @@ from .design import model_matrices
 from .devfun import fast_deviance
 from .deviance import cross_products, solve_pls
 from .errors import FitError
+from .formula import parse_formula
 from .optimize import optimize_theta
 from .results import LmerFit
 
 __all__ = ["lmer"]
 
 
-def lmer(formula, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
+def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
          check_conv: bool = True, data_name: str | None = None) -> LmerFit:
-    """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml).
-
-    ``formula`` is text or a parsed ``lmm_core.formula.Formula``.
-    """
-    mm = model_matrices(formula, data)  # parses text, checking its names against the data
+    """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
+    parsed = parse_formula(formula, getattr(data, "columns", None))  # names checked first
+    mm = model_matrices(parsed, data)
     return fit_matrices(mm, reml, optimizer=optimizer, check_conv=check_conv,
                         data_name=data_name or "data")
 

@@ -198,7 +198,7 @@ def take(value, rows):
     if isinstance(value, Factor):
         return value.take(rows)
     if isinstance(value, Columns):
-        return Columns(value.values[rows], value.names)
+        return value[rows]
     return np.asarray(value, dtype=float)[rows]
 
 

@@ -76,6 +76,10 @@ class Columns:
     values: np.ndarray
     names: tuple[str, ...]
 
+    def __getitem__(self, rows) -> Columns:
+        """The rows `rows` (as an array's rows: bootstraps index variables this way)."""
+        return Columns(self.values[rows], self.names)
+
 
 def expr_columns(expr) -> set[str]:
     """The data columns an expression reads (R's constants such as pi included; the caller

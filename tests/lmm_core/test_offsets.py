@@ -63,3 +63,10 @@ def test_bootstrap_refits_keep_the_offset(fits, kind):
     a = lmm_core.bootstrap(with_offset, n=4, kind=kind, rng=2).replicates
     b = lmm_core.bootstrap(subtracted, n=4, kind=kind, rng=2).replicates
     assert np.allclose(a.to_numpy(), b.to_numpy())
+
+
+def test_case_bootstrap_of_matrix_variables(data):
+    """poly() and dummy() make several columns; resampling rows keeps them together."""
+    fit = lmm_core.lmer("y ~ poly(x, 2) + offset(log(n)) + (1 | g)", data)
+    boot = lmm_core.bootstrap(fit, n=3, kind="case", rng=4)
+    assert boot.n_failed == 0 and list(boot.replicates.columns[:3]) == list(fit.fixef.index)
