@@ -12,7 +12,8 @@ model's structure. fast_deviance() picks, from the cross-products alone, one of
 - Dense: otherwise, with few random effects in all (several factors, q > 2, or nearly
   collinear columns): the whole PLS system as one dense matrix and one LAPACK Cholesky
   (Penicillin: ~60x faster than the sparse bookkeeping);
-- Blocked: anything larger (the 70,000-row crossed design): deviance.make_deviance itself.
+- Blocked: anything larger (InstEval, the 70,000-row crossed design): blocked.TailSystem,
+  deviance.py's blocked algorithm with its sparse products turned into work done once.
 
 All three give make_deviance's value to rounding error (tests compare them), so the choice
 changes the time of a fit and nothing else. Each has deviance(theta) -> float (inf where the
@@ -30,7 +31,8 @@ import numpy as np
 import scipy.linalg.lapack
 import scipy.sparse as sp
 
-from .deviance import Block, CrossProducts, make_deviance, profiled_deviance, solve_pls
+from .blocked import TailSystem
+from .deviance import Block, CrossProducts, profiled_deviance
 from .errors import LmmError
 
 __all__ = ["fast_deviance", "Levels", "OneFactor", "Dense", "Blocked", "DENSE_MAX",
@@ -262,14 +264,25 @@ class Dense:
 
 
 class Blocked:
-    """Many random effects: deviance.py's blocked algorithm itself (make_deviance, solve_pls)."""
+    """Many random effects: blocked.TailSystem, the tail's Schur complement with its symbolic
+    work done once (one sparse or BLAS product and one LAPACK Cholesky per theta)."""
 
     def __init__(self, cp: CrossProducts, reml: bool):
-        self.cp, self.reml, self.deviance = cp, reml, make_deviance(cp, reml)
+        self.tail = TailSystem(cp)
+        self.n, self.p, self.reml, self.offset = cp.n, cp.p, reml, cp.beta_offset
+
+    def deviance(self, theta: np.ndarray) -> float:
+        pieces = self.tail.pieces(theta)
+        if pieces is None:
+            return math.inf
+        return profiled_deviance(*pieces, self.n, self.p, self.reml)
 
     def beta_sigma(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
-        pls = solve_pls(self.cp, theta, self.reml)
-        return pls.beta, pls.sigma
+        solved = self.tail.solve(np.asarray(theta, dtype=float))
+        if solved is None:
+            raise _not_positive_definite()
+        (_, _, pwrss), beta, _ = solved
+        return beta + self.offset, math.sqrt(pwrss / (self.n - self.p if self.reml else self.n))
 
     def with_response(self, cp: CrossProducts) -> Blocked:
         return Blocked(cp, self.reml)
