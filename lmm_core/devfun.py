@@ -222,8 +222,8 @@ class Dense:
         level = np.arange(m)[:, None, None] * q
         A11 = np.zeros((m * q, m * q))
         A11[level + np.arange(q)[:, None], level + np.arange(q)] = cp.A11
-        Z1T, A1r = cp.A1t.reshape(m * q, k), cp.A1r.toarray()
-        Arr = cp.Arr.toarray() if sp.issparse(cp.Arr) else cp.Arr
+        Z1T = cp.A1t.reshape(m * q, k)
+        A1r, Arr = (a.toarray() if sp.issparse(a) else a for a in (cp.A1r, cp.Arr))
         self.C = np.block([[A11, A1r, Z1T], [A1r.T, Arr, cp.Art], [Z1T.T, cp.Art.T, cp.Att]])
         base = np.arange(m)[:, None] * q
         self.rows = np.concatenate([(base + first.lam_rows).ravel(), m * q + cp.lam_r_rows])
