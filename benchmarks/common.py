@@ -94,7 +94,11 @@ def insteval() -> pd.DataFrame:
     return pd.read_csv(path, dtype={"s": str, "d": str, "dept": str, "service": str})
 
 
+def seconds_text(seconds: float) -> str:
+    return f"{seconds:8.3f} s " if seconds >= 1 else f"{seconds * 1e3:8.2f} ms"
+
+
 def timing_line(label: str, ours: float, theirs: float, goal: float) -> str:
     r = ours / theirs
-    return (f"{label:<34} lmm_core {ours:8.3f} s  lme4 {theirs:8.3f} s  ratio {r:6.3f}  "
-            f"goal <= {goal:g}: {verdict(r, goal)}")
+    return (f"{label:<28} lmm_core {seconds_text(ours)}  lme4 {seconds_text(theirs)}  "
+            f"ratio {r:6.3f}  goal <= {goal:g}: {verdict(r, goal)}")
