@@ -19,6 +19,11 @@ from cvxopt import amd, cholmod, matrix, spmatrix
 __all__ = ["SparseCholesky"]
 
 
+def _index(values: np.ndarray) -> np.ndarray:
+    """Indices as cvxopt's integer matrices hold them (C long), contiguous."""
+    return np.ascontiguousarray(values, dtype=np.dtype("l"))
+
+
 class SparseCholesky:
     """factor(values) -> the factor's diagonal (None if not positive definite); solve(rhs).
 
@@ -27,18 +32,18 @@ class SparseCholesky:
     """
 
     def __init__(self, rows: np.ndarray, cols: np.ndarray, n: int, keep_from: int):
+        rows, cols = _index(rows), _index(cols)
         head = (rows < keep_from) & (cols < keep_from)
-        order = []
+        order = np.zeros(0, dtype=rows.dtype)
         if keep_from:
-            pattern = spmatrix(1.0, rows[head].tolist(), cols[head].tolist(),
-                               (keep_from, keep_from))
-            order = list(amd.order(pattern, uplo="L"))
+            pattern = spmatrix(1.0, matrix(rows[head]), matrix(cols[head]), (keep_from, keep_from))
+            order = np.array(amd.order(pattern, uplo="L"), dtype=rows.dtype).ravel()
         # The matrix whose values factor() replaces: spmatrix keeps them in column-major
         # order, the order of ``values`` (building a new one would cost more than CHOLMOD).
-        self.matrix = spmatrix(1.0, rows.tolist(), cols.tolist(), (n, n))
+        self.matrix = spmatrix(1.0, matrix(rows), matrix(cols), (n, n))
         if len(self.matrix.V) != len(rows):
             raise ValueError("rows and cols must not repeat an entry")
-        perm = matrix(order + list(range(keep_from, n)))
+        perm = matrix(np.concatenate([order, np.arange(keep_from, n, dtype=rows.dtype)]))
         self.symbolic = cholmod.symbolic(self.matrix, p=perm, uplo="L")
         self.factored = False
 
