@@ -66,6 +66,9 @@ def main(repeat: int, r_repeat: int) -> None:
     print(f"  REML criteria differ by {fit.objective - r['objective']:+.2e}")
     print(f"  Satterthwaite df (coefficient table): {satt:.3f} s = {satt / ours:.3f} x the fit "
           f"(goal < 0.1: {'meets' if satt < 0.1 * ours else 'MISSES'})")
+    per_eval = (ours / fit.opt.feval) / (r["seconds"] / r["feval"])
+    print(f"{'InstEval, per evaluation':<28} ratio {per_eval:6.3f} (the fit's ratio at equal "
+          f"evaluation counts; lmm_core {fit.opt.feval}, lme4 {r['feval']})")
     print(timing_line("InstEval fit", ours, r["seconds"], 0.1))
 
 
