@@ -1,7 +1,7 @@
-"""How sure are we? Guess a 95% interval, or spot the bootstrap that is overconfident."""
+"""How sure are we? Guess a 95% interval, or judge which bootstrap to believe."""
 
-from ..spec import GameSpec
-from . import logic
+from ..spec import GameSpec, SlowReveal
+from . import logic, reveal
 
 __all__ = ["GAME"]
 
@@ -14,4 +14,6 @@ GAME = GameSpec(
             "words; then watch the bootstraps run next to lme4's intervals.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
+    check_fn=logic.check_answer,
+    slow=SlowReveal(reveal.reveal_numbers, "Running the bootstraps (refits)"),
 )

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from ..answers import InvalidAnswer
 from ..base import (
     Question,
     Round,
@@ -40,8 +41,8 @@ from .judge import KIND_WORDS
 from .reveal import build_reveal
 from .studies import DESIGNS, Z95, make_study, study_numbers
 
-__all__ = ["make_round", "score", "LEVELS", "DESIGNS", "KIND_WORDS", "interval_measures",
-           "TIGHT", "WIDE", "Z95"]
+__all__ = ["make_round", "score", "check_answer", "LEVELS", "DESIGNS", "KIND_WORDS",
+           "interval_measures", "TIGHT", "WIDE", "Z95"]
 
 # Bands on (coverage of the reference, width ratio): full points inside TIGHT, half in WIDE.
 TIGHT = {"coverage": 0.8, "ratio": (0.8, 1.25)}
@@ -203,6 +204,16 @@ def _number(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
+
+
+def check_answer(round: Round, answer: Mapping) -> None:  # noqa: A002
+    """An interval's lower end must be below its upper end (GameSpec.score calls this)."""
+    if round.context["variant"] == "judge":
+        return
+    lower, upper = _number(answer.get("lower")), _number(answer.get("upper"))
+    if lower is not None and upper is not None and lower >= upper:
+        raise InvalidAnswer(f"The lower end ({lower:.1f}) must be below the upper end "
+                            f"({upper:.1f}): swap or change them.", "upper")
 
 
 def score(round: Round, answer: Mapping) -> Score:  # noqa: A002

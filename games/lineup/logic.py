@@ -34,8 +34,8 @@ from ..base import (
     frame_to_dict,
     sub_seed,
 )
-from . import better, signal
-from .better import MODEL
+from . import signal
+from .reveal import MODEL, build_reveal, marked_data
 
 __all__ = ["make_round", "score", "PROBLEMS", "MODEL"]
 
@@ -73,7 +73,7 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
     scenario, fit, seen = _calibrated_study(seed, problem, level)
     position = int(rng.integers(level["panels"]))
     panels = _panels(scenario.data, fit, level["panels"], position, rng)
-    reveal = better.reveal(problem, scenario, fit, seen)
+    reveal = build_reveal(problem, scenario, fit, seen)
     n = scenario.data["participant"].nunique()
     return Round(
         game="lineup",
@@ -92,7 +92,7 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         data=panels,
         context={"n_panels": level["panels"], "real_panel": position + 1,
                  "problem": problem, "scenario": scenario.name, "signal": seen,
-                 "real": frame_to_dict(better.marked_data(problem, scenario))},
+                 "real": frame_to_dict(marked_data(problem, scenario))},
     )
 
 

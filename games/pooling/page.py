@@ -5,52 +5,64 @@ from __future__ import annotations
 import streamlit as st
 
 from games import charts
-from games.base import Round, Score
+from games.base import Question, Round, Score
+from games.pooling import GAME
 from games.pooling import charts as pool_charts
-from games.ui import cached_round, play, show_chart, style_table
+from games.pooling.logic import PARAMS, covered
+from games.ui import Form, layered_reveal, play, round_cache, show_chart, style_table
 
-FORMATS = {"intercept": "%.0f", "slope": "%.1f"}
 
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _guess_template(seed: int, difficulty: str, subject: str) -> dict:
+@round_cache
+def _guess_template(round_: Round, subject: str) -> dict:
     """The guess picture of one person; the page swaps in the lines for each new guess."""
-    round_ = cached_round("pooling", seed, difficulty)
     return charts.to_spec(charts.style(pool_charts.guess_chart(round_, subject), height=400))
 
 
-def ask(round_: Round):
-    guesses = {}
-    for subject in round_.context["highlighted"]:
-        target = round_.context["targets"][subject]
-        st.subheader(f"{subject}: {target['n']} days of data")
-        left, right = st.columns(2)
-        for col, param in zip((left, right), ("intercept", "slope"), strict=True):
-            q = round_.question(f"{subject}.{param}")
-            start = min(max(round(target[param]["own"], 1), q.low), q.high)
-            guesses[q.id] = col.number_input(
-                q.text, min_value=float(q.low), max_value=float(q.high), value=float(start),
-                step=float(q.step), format=FORMATS[param], key=f"pooling.form.{q.id}",
-                help=q.help)
-            col.caption(f"own line {target[param]['own']:.1f} · population "
-                        f"{target[param]['population']:.1f} {q.unit}")
-        lines = pool_charts.given_lines(round_, subject) | {
-            "your guess": (guesses[f"{subject}.intercept"], guesses[f"{subject}.slope"])}
-        spec = charts.with_rows(_guess_template(round_.seed, round_.difficulty, subject),
-                                pool_charts.lines_frame(lines, int(round_.data["days"].max())),
-                                having="line")
-        show_chart(spec, f"{subject}'s measurements with their own line, the population line "
-                         "and your guessed line.")
-        st.caption("The picture keeps everybody's measurements in view; a line that runs "
-                   "steeper than that is cut at the picture's edge.")
-    if st.button("Check my answer", type="primary", key="pooling.check"):
-        return guesses
-    return None
+def _rows(round_: Round) -> list[list[str]]:
+    """Each highlighted person's two numbers side by side."""
+    return [[f"{s}.intercept", f"{s}.slope"] for s in round_.context["highlighted"]]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _reveal_specs(seed: int, difficulty: str, answer: tuple) -> dict:
-    round_ = cached_round("pooling", seed, difficulty)
+def _subject(row: list[str]) -> str:
+    return row[0].rsplit(".", 1)[0]
+
+
+def _start(round_: Round, q: Question) -> float:
+    """Each box starts at the person's own line (no pooling), inside the allowed range."""
+    subject, param = q.id.rsplit(".", 1)
+    own = round_.context["targets"][subject][param]["own"]
+    return float(min(max(round(own, 1), q.low), q.high))
+
+
+def _before_row(round_: Round, row: list[str], columns) -> None:
+    subject = _subject(row)
+    st.subheader(f"{subject}: {round_.context['targets'][subject]['n']} days of data")
+
+
+def _after_row(round_: Round, row: list[str], columns, values: dict) -> None:
+    """Under each box the two given lines; under the pair, the picture with the guess."""
+    subject = _subject(row)
+    target = round_.context["targets"][subject]
+    for column, question_id in zip(columns, row, strict=True):
+        param, q = question_id.rsplit(".", 1)[1], round_.question(question_id)
+        column.caption(f"own line {target[param]['own']:.1f} · population "
+                       f"{target[param]['population']:.1f} {q.unit}")
+    lines = pool_charts.given_lines(round_, subject) | {
+        "your guess": (values[row[0]], values[row[1]])}
+    spec = charts.with_rows(_guess_template(round_, subject),
+                            pool_charts.lines_frame(lines, int(round_.data["days"].max())),
+                            having="line")
+    show_chart(spec, f"{subject}'s measurements with their own line, the population line "
+                     "and your guessed line.")
+    st.caption("The picture keeps everybody's measurements in view; a line that runs steeper "
+               "than that is cut at the picture's edge.")
+
+
+FORM = Form(rows=_rows, before_row=_before_row, after_row=_after_row, start=_start, live=True)
+
+
+@round_cache
+def _reveal_specs(round_: Round, answer: tuple) -> dict:
     guess = dict(answer)
     coefficients = round_.reveal.tables["coefficients"]
     out = {s: charts.to_spec(charts.style(pool_charts.reveal_chart(
@@ -77,35 +89,70 @@ def _numbers_table(highlighted, answer: dict):
     return table
 
 
+def _covered(round_: Round, answer: dict, subject: str) -> float:
+    """The share of the way from the own line to the model's that the guessed line covered
+    (what the score is made of)."""
+    target = round_.context["targets"][subject]
+    own = tuple(target[p]["own"] for p in PARAMS)
+    right = tuple(round_.solution[f"{subject}.{p}"] for p in PARAMS)
+    guess = tuple(answer[f"{subject}.{p}"] for p in PARAMS)
+    return covered(guess, own, right, round_.context["max_day"], target["floor"])
+
+
+def _split(explanation: str, chosen: list[str]) -> tuple[str, str]:
+    """The lead (how much the model trusts people, and each highlighted person's numbers)
+    and the rest."""
+    paras = explanation.split("\n\n")
+    lead = [p for p in paras if p.startswith("**Borrowing")
+            or any(p.startswith(f"**{s}**") for s in chosen)]
+    return "\n\n".join(lead), "\n\n".join(p for p in paras if p not in lead)
+
+
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     tables = round_.reveal.tables
-    specs = _reveal_specs(round_.seed, round_.difficulty, tuple(sorted(answer.items())))
-    st.subheader("Where the mixed model puts them")
-    for subject in round_.context["highlighted"]:
-        show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
-                                   "partial pooling lines and your guess.")
-    st.table(style_table(_numbers_table(tables["highlighted"], answer), 1, na_rep="–"))
-    st.caption("own: no pooling · model: partial pooling · pulled: how much of the way from "
-               "the own line to the population the mixed model moved the number (–: the own "
-               "number is already near the population's).")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Shrinkage: everybody at once")
-    show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their own "
-                                   "estimate to the mixed model's, inside the model's 50% and "
-                                   "95% population contours.")
-    st.caption("Each line runs from a person's own estimate (open circle) to the mixed model's "
-               "(filled circle). Dashed rings: where the model expects 50% and 95% of people's "
-               "(intercept, slope) pairs. People with one day of data have no own slope and "
-               "no line.")
-    st.markdown("**Spread across people**")
-    st.table(style_table(tables["spread"], 1))
-    st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
-               "subject standard deviations of the fitted model (VarCorr).")
-    with st.expander("Everybody's lines"):
+    specs = _reveal_specs(round_, tuple(sorted(answer.items())))
+    chosen = round_.context["highlighted"]
+    lead, why = _split(round_.reveal.explanation, chosen)
+    numbers = [(f"{s}: your line covered", f"{max(0.0, _covered(round_, answer, s)):.0%}",
+                "how much of the way from the person's own line to the mixed model's line "
+                "your line went (the score)") for s in chosen]
+
+    def people() -> None:
+        for subject in chosen:
+            show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
+                                       "partial pooling lines and your guess.")
+
+    def guesses() -> None:
+        st.table(style_table(_numbers_table(tables["highlighted"], answer), 1, na_rep="–"))
+        st.caption("own: no pooling · model: partial pooling · pulled: how much of the way "
+                   "from the own line to the population the mixed model moved the number (–: "
+                   "the own number is already near the population's).")
+
+    def shrinkage() -> None:
+        show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their "
+                                       "own estimate to the mixed model's, inside the model's "
+                                       "50% and 95% population contours.")
+        st.caption("Each line runs from a person's own estimate (open circle) to the mixed "
+                   "model's (filled circle). Dashed rings: where the model expects 50% and 95% "
+                   "of people's (intercept, slope) pairs. People with one day of data have no "
+                   "own slope and no line.")
+        st.markdown("**Spread across people**")
+        st.table(style_table(tables["spread"], 1))
+        st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
+                   "subject standard deviations of the fitted model (VarCorr).")
+
+    def everyone() -> None:
         st.vega_lite_chart(spec=specs["everyone"], width="content",
                            alt="Every person's own line and mixed-model line in small "
                                "panels.")
         st.dataframe(style_table(tables["everyone"], 1))
 
+    layered_reveal(
+        numbers, lead, main=people,
+        sections=[("Your guesses beside the mixed model", guesses),
+                  ("Why, in words", lambda: st.markdown(why)),
+                  ("Shrinkage: everybody at once", shrinkage),
+                  ("Everybody's lines", everyone)])
 
-play("pooling", ask=ask, show_reveal=show_reveal)
+
+play(GAME, show_reveal, form=FORM)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..base import Reveal, Round, Score, check_difficulty, check_seed, sub_seed
+from ..base import Round, Score, check_difficulty, check_seed, sub_seed
 from . import factor, shortcuts
+from .reveal import factor_reveal, shortcut_reveal
 
 __all__ = ["make_round", "score", "LEVELS", "FEEDBACK"]
 
@@ -55,17 +56,14 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
 def _factor_round(seed: int, difficulty: str, case: str) -> Round:
     scenario = factor.make_study(case, sub_seed(seed, 1))
     data = scenario.data
-    num, table = factor.numbers(case, factor.fit_options(case, data), data)
-    question = factor.question(case)
     right = next(k for k, (p, _) in factor.VERDICTS[case].items() if p == 100)
     context = {"variant": "factor", "case": case, "factor": factor.factor_of(case),
-               "n_sites": num["n_sites"], "formulas": factor.FORMULAS[factor.factor_of(case)],
-               "term": factor.TERM[case]}
+               "n_sites": int(data["site"].nunique()),
+               "formulas": factor.FORMULAS[factor.factor_of(case)], "term": factor.TERM[case]}
     return Round(
         game="why_mixed", seed=seed, difficulty=difficulty,
-        prompt=_factor_prompt(case, data), questions=(question,),
-        solution={"factor": right},
-        reveal=_reveal(factor.explanation(case, num), num, {"fits": table}),
+        prompt=_factor_prompt(case, data), questions=(factor.question(case),),
+        solution={"factor": right}, reveal=factor_reveal(case, data),
         data=data, context=context)
 
 
@@ -77,20 +75,14 @@ def _shortcut_round(seed: int, difficulty: str, level: dict, case: str) -> Round
         est = shortcuts.estimates(scenario.data)
         if not shortcuts.on_the_edge(est):
             break
-    numbers = {f"{k}_{q}": est[k][q] for k in ("model", "separate", "means")
-               for q in ("estimate", "se")}
     context = {"variant": "shortcut", "case": case, "estimates": est,
                "verdicts": shortcuts.verdicts(est), "formula": shortcuts.FORMULA}
     return Round(
         game="why_mixed", seed=seed, difficulty=difficulty,
         prompt=_shortcut_prompt(scenario.data), questions=(shortcuts.question(),),
         solution={"shortcut": shortcuts.answer(est)},
-        reveal=_reveal(shortcuts.explanation(est), numbers, {"shortcuts": shortcuts.table(est)}),
+        reveal=shortcut_reveal(est),
         data=scenario.data, context=context)
-
-
-def _reveal(text: str, numbers: dict, tables: dict) -> Reveal:
-    return Reveal(text, {k: float(v) for k, v in numbers.items()}, tables)
 
 
 def _factor_prompt(case: str, data) -> str:

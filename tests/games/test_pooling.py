@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from games.pooling import charts, logic
+from tests.round_cache import RoundsByDifficulty
 
 DIFFICULTIES = ("gentle", "normal", "tricky")
-ROUNDS = {d: [logic.make_round(s, d) for s in range(12)] for d in DIFFICULTIES}
+ROUNDS = RoundsByDifficulty("pooling", range(12), DIFFICULTIES)
 
 
 def _answer_at(round_, share: float) -> dict:

@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 
 from games.why_mixed import factor, logic, shortcuts
+from tests.round_cache import RoundsByDifficulty, each_round, lazy
 
 DIFFICULTIES = ("gentle", "normal", "tricky")
-ROUNDS = {d: [logic.make_round(s, d) for s in range(12)] for d in DIFFICULTIES}
-ALL = [r for d in DIFFICULTIES for r in ROUNDS[d]]
-FACTOR = [r for r in ALL if r.context["variant"] == "factor"]
-SHORTCUT = [r for r in ALL if r.context["variant"] == "shortcut"]
+ROUNDS = RoundsByDifficulty("why_mixed", range(12), DIFFICULTIES)
+ALL = lazy(lambda: ROUNDS.all())
+FACTOR = lazy(lambda: [r for r in ALL if r.context["variant"] == "factor"])
+SHORTCUT = lazy(lambda: [r for r in ALL if r.context["variant"] == "shortcut"])
 
 
 def test_both_topics_come_up_and_the_right_option_varies():
@@ -23,7 +24,7 @@ def test_both_topics_come_up_and_the_right_option_varies():
     assert cases == set(factor.CASES)
 
 
-@pytest.mark.parametrize("round_", ALL, ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: ALL)
 def test_every_option_scores_and_every_wrong_one_is_named(round_):
     question = round_.questions[0]
     for option in question.options:

@@ -17,6 +17,8 @@ from lmm_core.allfit import AllFitResult, all_fit
 from lmm_core.errors import LmmError
 from tests.reference.cases import ROOT, case
 
+pytestmark = pytest.mark.slow  # allFit refits with every optimizer
+
 SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 REF = case("allfit_sleepstudy")["optimizers"]
 

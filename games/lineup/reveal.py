@@ -21,7 +21,8 @@ import lmm_core
 from ..base import Reveal
 from .signal import N_NULL
 
-__all__ = ["reveal", "model_column", "marked_data", "printouts", "visibility_words", "MODEL"]
+__all__ = ["build_reveal", "model_column", "marked_data", "printouts", "visibility_words",
+           "MODEL"]
 
 MODEL = "value ~ 1 + condition + (1 | participant)"
 
@@ -58,7 +59,7 @@ def _sd(fit, group: str = "participant") -> float:
     return float(row["sdcor"].iloc[0])
 
 
-def reveal(problem: str, scenario, fit, seen: dict | None = None) -> Reveal:
+def build_reveal(problem: str, scenario, fit, seen: dict | None = None) -> Reveal:
     """The Reveal for one lineup round; ``seen`` is the round's measured signal (see
     games.lineup.signal), told in words after the explanation."""
     build = {"outliers": _outliers, "mixture": _mixture,
