@@ -142,7 +142,7 @@ def test_lineup_is_one_grid_that_fits_a_phone():
 
 @pytest.mark.parametrize("problem", list(logic.PROBLEMS))
 def test_r_printouts_refit_the_reveals_models_from_the_marked_data(problem):
-    from games.lineup import better
+    from games.lineup import reveal as better
 
     round_ = _round(problem)
     out = better.printouts(problem, frame_from_dict(round_.context["real"]))
