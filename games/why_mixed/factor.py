@@ -114,8 +114,10 @@ def numbers(case: str, fits: dict, data: pd.DataFrame) -> tuple[dict, pd.DataFra
                    "t value": row["t value"]}
             num |= {f"{key}_{k}": float(row[c]) for k, c in (
                 ("est", "Estimate"), ("se", "Std. Error"), ("t", "t value"))}
-        col |= {"SD site": _sd(fit, "site"), "SD participant": _sd(fit, "participant"),
-                "SD residual": float(fit.sigma), "fixed parameters": float(fit.mm.p)}
+        col |= {"SD site": _sd(fit, "site"), "SD participant": _sd(fit, "participant")}
+        if case == "condition":
+            col["SD condition"] = _sd(fit, "condition")
+        col |= {"SD residual": float(fit.sigma), "fixed parameters": float(fit.mm.p)}
         num[f"{key}_dropped"] = float(dropped)
         num[f"{key}_sd_site"] = col["SD site"]
         columns[key] = col
