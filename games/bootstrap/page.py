@@ -150,8 +150,9 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         numbers.insert(0, ("Your interval", f"{lo:.1f} to {hi:.1f}", ctx["unit"]))
     else:
         narrow = [KIND_WORDS[k].lower() for k in too_narrow(boot)]
-        numbers.append(("Too narrow here", ", ".join(narrow) if narrow else "none of them",
-                        f"under {TOO_NARROW:.0%} of the {reference} interval's width"))
+        numbers.append(("Bootstraps too narrow here", f"{len(narrow)} of {len(boot)}",
+                        (", ".join(narrow) if narrow else "none of them")
+                        + f": under {TOO_NARROW:.0%} of the {reference} interval's width"))
 
     def intervals() -> None:
         show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
