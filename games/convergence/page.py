@@ -94,8 +94,8 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
 
     def remedies() -> None:
         st.table(full[SUMMARY_COLUMNS].set_index("remedy"))
-        st.caption("The 'other optimizers' row comes from allFit (below). Every remedy's "
-                   "fitted numbers are in the next section.")
+        st.caption("The 'other optimizers' row comes from allFit (its own section below); every "
+                   "remedy's fitted numbers are in the next section.")
 
     def numbers() -> None:
         st.dataframe(full.drop(columns=SUMMARY_COLUMNS[1:]), hide_index=True)
