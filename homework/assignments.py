@@ -188,8 +188,8 @@ def student_links(engine: Engine, lecturer_key: str, base_url: str) -> list[dict
     assignment = for_lecturer(engine, lecturer_key)
     out = []
     for s in students_of(engine, assignment.id):
-        link = (f"{base_url}?token={student_token(lecturer_key, assignment.id, s.student_id, s.link_version)}"
-                if s.link_version > 0 else "")
+        token = student_token(lecturer_key, assignment.id, s.student_id, s.link_version)
+        link = f"{base_url}?token={token}" if s.link_version > 0 else ""
         out.append({"student id": s.student_id, "name": s.name, "email": s.email,
                     "link": link or "enrolled themselves: use Replace link to send one"})
     return out

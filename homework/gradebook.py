@@ -78,7 +78,7 @@ def item_stats(assignment: Assignment, attempts: list[tuple[int, Attempt]],
     """Per item: rounds answered, share right (best attempts), the answers' spread and the
     misconceptions met most (over all attempts)."""
     out = []
-    for n, item in enumerate(assignment.spec.items, 1):
+    for n in range(1, len(assignment.spec.items) + 1):
         mine = [a for _, a in attempts if a.position == n]
         best: dict[tuple, Attempt] = {}
         for key, a in ((k, a) for k, a in attempts if a.position == n):
