@@ -89,14 +89,21 @@ def _tails(r: Round) -> dict:
 
 
 def _lineup(r: Round) -> dict:
+    """The grid of panels: one panel's chart built once, the others swap in their rows (as
+    the game page does; building twenty Altair charts would take seconds)."""
     from games.lineup import charts as lc
 
-    panels = lc.with_x(r.data)
     domain = lc.y_domain(r.data)
-    grid = alt.concat(*(lc.panel_chart(panels[panels["panel"] == i], domain, f"Panel {i}")
-                        .properties(width=150, height=120)
-                        for i in sorted(panels["panel"].unique())), columns=4)
-    spec = json.loads(json.dumps(charts.style(grid, height=None).to_dict(validate=False)))
+    numbers = sorted(r.data["panel"].unique())
+    first = r.data[r.data["panel"] == numbers[0]]
+    template = _spec(lc.panel_chart(first, domain, "").properties(width=150, height=120),
+                     height=0)
+    panels = [charts.with_rows(template, lc.with_x(r.data[r.data["panel"] == i]),
+                               title=f"Panel {i}") for i in numbers]
+    body = ("config", "$schema", "datasets")
+    spec = {"$schema": template["$schema"], "config": template["config"], "columns": 4,
+            "datasets": {k: v for p in panels for k, v in p["datasets"].items()},
+            "concat": [{k: v for k, v in p.items() if k not in body} for p in panels]}
     return {"figure": spec, "figure_alt": "A grid of numbered panels, each with the control "
                                           "and treatment values of every participant."}
 
