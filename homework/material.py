@@ -35,6 +35,7 @@ class Material:
     tables: tuple[tuple[str, pd.DataFrame], ...] = ()
     figure: dict | None = None                             # a Vega-Lite spec
     figure_alt: str = ""
+    after_answer: bool = False  # the figure and data belong to the feedback, not the question
     notes: tuple[str, ...] = ()
 
 
@@ -83,7 +84,7 @@ def figure_svg(spec: dict) -> bytes:
 # ----- one adapter per game: what its page shows before the answer --------------------------
 def _tails(r: Round) -> dict:
     chart = charts.condition_plot(r.data, r.context["response"], r.context["unit"])
-    return {"figure": _spec(chart),
+    return {"figure": _spec(chart), "after_answer": True,  # "the data appear after you answer"
             "figure_alt": "Each participant's values in the control and treatment conditions, "
                           "joined by a line, with the condition means as diamonds."}
 

@@ -92,17 +92,19 @@ def question_xml(round_: Round, name: str, images: str = "png") -> str:
     """One <question> element for a round."""
     stuff = material(round_)
     files = _files(round_, stuff, images)
+    asked, shown_after = ({}, files) if stuff.after_answer else (files, {})
     qtype = _qtype(round_)
     question = ET.Element("question", type=qtype)
     _text(ET.SubElement(question, "name"), name)
-    body = _body_html(round_, stuff, files, cloze=qtype == "cloze")
     text = ET.SubElement(question, "questiontext", format="html")
-    _text(text, body)
-    for filename, data in files.items():
-        ET.SubElement(text, "file", name=filename, path="/", encoding="base64").text = \
-            base64.b64encode(data).decode("ascii")
+    _text(text, "\n".join([stuff.prompt_html, *_printouts_html(stuff),
+                           *_files_html(round_, stuff, asked),
+                           _questions_html(round_, cloze=qtype == "cloze")]))
+    _attach(text, asked)
     feedback = ET.SubElement(question, "generalfeedback", format="html")
-    _text(feedback, markdown_html(round_.reveal.explanation) + _solution_html(round_))
+    _text(feedback, "\n".join([markdown_html(round_.reveal.explanation),
+                               _solution_html(round_), *_files_html(round_, stuff, shown_after)]))
+    _attach(feedback, shown_after)
     ET.SubElement(question, "penalty").text = "0"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = f"{round_.game}-{round_.difficulty}-{round_.seed}"
@@ -132,14 +134,24 @@ def _files(round_: Round, stuff: Material, images: str) -> dict[str, bytes]:
     return files
 
 
-def _body_html(round_: Round, stuff: Material, files: dict, cloze: bool) -> str:
-    parts = [stuff.prompt_html]
-    for title, text in stuff.printouts:
-        parts.append(f"<p><strong>{html.escape(title)}</strong></p>"
-                     f"<pre>{html.escape(text)}</pre>")
-    for title, table in stuff.tables:
-        parts.append(f"<p><strong>{html.escape(title)}</strong></p>"
-                     + table.to_html(index=False, border=1, float_format="{:.2f}".format))
+def _attach(parent: ET.Element, files: dict[str, bytes]) -> None:
+    for filename, data in files.items():
+        ET.SubElement(parent, "file", name=filename, path="/", encoding="base64").text = \
+            base64.b64encode(data).decode("ascii")
+
+
+def _printouts_html(stuff: Material) -> list[str]:
+    """The printouts and tables the game page shows with its question."""
+    parts = [f"<p><strong>{html.escape(title)}</strong></p><pre>{html.escape(text)}</pre>"
+             for title, text in stuff.printouts]
+    parts += [f"<p><strong>{html.escape(title)}</strong></p>"
+              + table.to_html(index=False, border=1, float_format="{:.2f}".format)
+              for title, table in stuff.tables]
+    return parts
+
+
+def _files_html(round_: Round, stuff: Material, files: dict) -> list[str]:
+    parts = []
     chart = next((f for f in files if f.startswith("chart.")), None)
     if chart:
         parts.append(f'<p><img src="@@PLUGINFILE@@/{chart}" alt="{html.escape(stuff.figure_alt)}"'
@@ -147,13 +159,15 @@ def _body_html(round_: Round, stuff: Material, files: dict, cloze: bool) -> str:
     if "data.csv" in files:
         parts.append('<p>The data: <a href="@@PLUGINFILE@@/data.csv">data.csv</a> '
                      f"({len(round_.data)} rows; open it in R with read.csv()).</p>")
+    return parts
+
+
+def _questions_html(round_: Round, cloze: bool) -> str:
     if cloze:
-        parts += [f"<p>{html.escape(q.text)}{_unit(q)} {_cloze(round_, q)}</p>"
-                  for q in round_.questions]
-    else:
-        q = round_.questions[0]
-        parts.append(f"<p><strong>{html.escape(q.text)}{_unit(q)}</strong></p>")
-    return "\n".join(parts)
+        return "\n".join(f"<p>{html.escape(q.text)}{_unit(q)} {_cloze(round_, q)}</p>"
+                         for q in round_.questions)
+    q = round_.questions[0]
+    return f"<p><strong>{html.escape(q.text)}{_unit(q)}</strong></p>"
 
 
 def _unit(q: Question) -> str:
