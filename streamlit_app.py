@@ -16,6 +16,7 @@ from collections import defaultdict  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
+from app_pages import round_sources  # noqa: E402
 from games import DIFFICULTIES, GAMES, page_path  # noqa: E402
 from games.ui import DIFFICULTY_HELP, apply_url_difficulty, draw_scoreboard, init_session  # noqa: E402
 
@@ -24,6 +25,9 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname
 # Non-game pages after the games: (file, title, url path, icon). Later pages append here.
 OTHER_PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/sandbox.py", "Sandbox: fit your own model", "sandbox", ":material/science:"),
+    ("app_pages/progress.py", "My progress", "progress", ":material/trending_up:"),
+    ("app_pages/homework.py", "My homework", "homework", ":material/assignment:"),
+    ("app_pages/teach.py", "Set homework (lecturers)", "teach", ":material/school:"),
 ]
 
 st.set_page_config(page_title="Mixed models, played", page_icon="🎲", layout="centered")
@@ -40,6 +44,8 @@ if OTHER_PAGES:
     sections["More"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in OTHER_PAGES]
 
 page = st.navigation(sections)
+# Homework, the lecturer's view of a student's round, or remembered practice (from the URL).
+round_sources.install(page.url_path if page.url_path in GAMES else None)
 
 with st.sidebar:
     st.selectbox(
@@ -50,6 +56,11 @@ with st.sidebar:
         help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
     )
     scoreboard = st.container()
+    if st.session_state.get("app.learner") is None:
+        st.page_link("app_pages/progress.py", label="Keep my progress across visits",
+                     icon=":material/bookmark_add:")
+    else:
+        st.caption("Your progress is kept (see My progress).")
 
 page.run()
 draw_scoreboard(scoreboard)

@@ -6,14 +6,21 @@ question to the game's ``ask``, scores the answer once, updates the session's sc
 and calls the game's ``show_reveal``. Any exception becomes a friendly message and a log entry,
 never a traceback on screen.
 
+Where the round comes from and where the answer goes is a :class:`RoundSource`: by default
+practice in this session (a seed from the URL, the session or a new draw; score and streak in
+the session). The router puts another one in ``st.session_state["app.source"]`` for a run
+(homework, remembered practice, the lecturer's view of a student's round: see
+app_pages/round_sources.py), so every use shares this one loop and the game pages do not change.
+
 Session keys: ``"<game>.round"`` (the Round), ``"<game>.answer"``, ``"<game>.score"`` and
 ``"<game>.notice"``; app-wide ``"app.difficulty"``, ``"app.points"``, ``"app.rounds"``,
-``"app.streak"``, ``"app.best_streak"`` and ``"app.url_difficulty"``.
+``"app.streak"``, ``"app.best_streak"``, ``"app.url_difficulty"`` and ``"app.source"``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
@@ -22,10 +29,15 @@ import numpy as np
 import streamlit as st
 
 from . import GAMES
+from .answers import InvalidAnswer
 from .base import DIFFICULTIES, Round, Score, check_difficulty
 
 __all__ = [
     "play",
+    "RoundSource",
+    "Refused",
+    "plain_text",
+    "source",
     "friendly_errors",
     "init_session",
     "apply_url_difficulty",
@@ -175,6 +187,60 @@ def friendly_errors(what: str):
         )
 
 
+class Refused(ValueError):
+    """A round source's refusal to keep an answer, in words for the student (shown as-is)."""
+
+
+class RoundSource:
+    """Practice in this session: the default round source and answer sink of :func:`play`.
+
+    Subclasses override what differs: ``round`` (which round to show), ``stored`` (an answer
+    already kept for it, which locks the round), ``keep`` (score and keep an answer; return
+    None to withhold the feedback, raise :class:`Refused` with a message to refuse it), ``header``,
+    and ``draft`` / ``save_draft`` to keep what is typed before it is sent.
+    """
+
+    drafts = False  # True: answer widgets outside forms, so each change can be kept
+
+    def round(self, game_id: str) -> Round:
+        return _current_round(game_id)
+
+    def header(self, game_id: str, round_: Round) -> None:
+        _header(game_id, round_)
+
+    def stored(self, game_id: str, round_: Round) -> tuple[Mapping, Score | None] | None:
+        answer = st.session_state.get(f"{game_id}.answer")
+        return None if answer is None else (answer, st.session_state[f"{game_id}.score"])
+
+    def keep(self, game_id: str, round_: Round, answer: Mapping) -> Score | None:
+        score = GAMES[game_id].score(round_, answer)
+        self.remember(game_id, answer, score)
+        _record(score)
+        return score
+
+    def remember(self, game_id: str, answer: Mapping, score: Score | None) -> None:
+        st.session_state[f"{game_id}.answer"] = dict(answer)
+        st.session_state[f"{game_id}.score"] = score
+
+    def draft(self, round_: Round) -> Mapping:
+        return {}
+
+    def save_draft(self, round_: Round, values: Mapping) -> None:
+        return None
+
+    def withheld(self, round_: Round) -> None:
+        """What to show for a kept answer whose feedback is withheld (keep returned None)."""
+        st.info("Your answer is in.")
+
+    def after_reveal(self, game_id: str, round_: Round) -> None:
+        st.button("New round", key=f"{game_id}.new_bottom", type="primary",
+                  on_click=_new_round, args=(game_id,))
+
+
+def source() -> RoundSource:
+    return st.session_state.get("app.source") or RoundSource()
+
+
 def play(
     game_id: str,
     ask: Callable[[Round], Mapping | None],
@@ -182,32 +248,57 @@ def play(
 ) -> None:
     """Draw one round of a game: header, prompt, question, then feedback and reveal."""
     game = GAMES[game_id]
+    where = source()
     st.title(game.title)
-    ready = False  # stays False if preparing the round failed (the error is already shown)
+    kept = score = None  # stay None if preparing the round failed (the error is shown)
     with friendly_errors("preparing this round"):
-        round_ = _current_round(game_id)
-        _header(game_id, round_)
+        round_ = where.round(game_id)
+        where.header(game_id, round_)
         st.markdown(round_.prompt)
-        answer = st.session_state.get(f"{game_id}.answer")
-        if answer is None:
-            answer = ask(round_)
-            if answer is None:
-                return
-            score = game.score(round_, answer)
-            st.session_state[f"{game_id}.answer"] = dict(answer)
-            st.session_state[f"{game_id}.score"] = score
-            _record(score)
-            st.rerun()  # redraw with the answer locked in and the sidebar score updated
-        score = st.session_state[f"{game_id}.score"]
+        kept = where.stored(game_id, round_)
+        if kept is None:
+            _ask(game_id, where, round_, ask)
+            return
+        answer, score = kept
+        if score is None:
+            where.withheld(round_)
+            return
         _feedback(round_, answer, score)
-        ready = True
-    if not ready:
+    if kept is None or score is None:
         return
     with friendly_errors("showing what the models say"):
         show_reveal(round_, answer, score)
         st.divider()
-        st.button("New round", key=f"{game_id}.new_bottom", type="primary",
-                  on_click=_new_round, args=(game_id,))
+        where.after_reveal(game_id, round_)
+
+
+def _ask(game_id: str, where: RoundSource, round_: Round, ask) -> None:
+    """The question; a sent answer is kept (or refused with the reason) and the page redrawn."""
+    keys = {q.id: f"{game_id}.form.{q.id}" for q in round_.questions}
+    if where.drafts:
+        for qid, value in where.draft(round_).items():
+            if qid in keys and keys[qid] not in st.session_state and value is not None:
+                st.session_state[keys[qid]] = value
+    answer = ask(round_)
+    if where.drafts:
+        where.save_draft(round_, {q: st.session_state.get(k) for q, k in keys.items()})
+    if answer is None:
+        return
+    try:
+        where.keep(game_id, round_, answer)
+    except (InvalidAnswer, Refused) as refused:  # wrong shape, closed, no attempts left
+        st.error(plain_text(str(refused)), icon=":material/block:")
+        return
+    st.rerun()  # redraw with the answer locked in and the sidebar score updated
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain_text(text: str) -> str:
+    """Text that may quote what someone typed, escaped so st.markdown/st.error show it as
+    typed (no Markdown, HTML, emoji shortcodes or LaTeX)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
 def _header(game_id: str, round_: Round) -> None:
@@ -252,7 +343,7 @@ def choice_form(round_: Round, form_key: str,
     yet, such as a formula that does not parse: it is shown, nothing is scored, and the boxes
     keep what was typed.
     """
-    with st.form(form_key):
+    with st.form(form_key) if not source().drafts else st.container():
         picks = {}
         for q in round_.questions:
             if q.kind == "choice":
@@ -262,7 +353,9 @@ def choice_form(round_: Round, form_key: str,
             elif q.kind == "text":
                 picks[q.id] = st.text_input(q.text, key=f"{form_key}.{q.id}",
                                             help=q.help or None)
-        submitted = st.form_submit_button("Check my answer", type="primary")
+        submitted = (st.button("Check my answer", type="primary", key=f"{form_key}.send")
+                     if source().drafts else
+                     st.form_submit_button("Check my answer", type="primary"))
     if not submitted:
         return None
     missing = [round_.question(q).text for q, v in picks.items()

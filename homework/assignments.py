@@ -19,7 +19,7 @@ from store import homework_tables as t
 
 from .model import AssignmentSpec, Item, Student, check_spec
 from .roster import RosterError, check_student_id
-from .seeds import new_secret, student_token
+from .seeds import enrol_token, new_secret, student_token
 
 __all__ = ["AccessError", "Assignment", "Enrolled", "Created", "create_assignment",
            "for_lecturer", "update_assignment", "add_students", "enrol", "for_student",
@@ -61,7 +61,7 @@ def create_assignment(engine: Engine, spec: AssignmentSpec) -> Created:
     """Save a new assignment; its lecturer key (and enrolment key) are returned only here."""
     check_spec(spec)
     lecturer_key = store.new_token()
-    enrol_key = store.new_token() if spec.open_enrolment else None
+    enrol_key = enrol_token(lecturer_key) if spec.open_enrolment else None
     now = store.utcnow()
     with store.write(engine) as conn:
         aid = conn.execute(insert(t.assignment).values(
@@ -99,7 +99,7 @@ def update_assignment(engine: Engine, lecturer_key: str, spec: AssignmentSpec) -
         if not spec.open_enrolment:
             values["enrol_key_hash"] = None
         elif row.enrol_key_hash is None:
-            enrol_key = store.new_token()
+            enrol_key = enrol_token(lecturer_key)
             values["enrol_key_hash"] = store.token_hash(enrol_key)
         conn.execute(update(t.assignment).where(t.assignment.c.id == row.id).values(**values))
         conn.execute(delete(t.item).where(t.item.c.assignment_id == row.id))

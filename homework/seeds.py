@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 
-__all__ = ["SEED_BITS", "new_secret", "personal_seed", "student_token"]
+__all__ = ["SEED_BITS", "new_secret", "personal_seed", "student_token", "enrol_token"]
 
 SEED_BITS = 48
 
@@ -42,4 +42,10 @@ def student_token(lecturer_key: str, assignment_id: int, student_id: str, versio
     """
     message = f"student|{assignment_id}|{student_id}|{version}".encode()
     digest = hmac.new(lecturer_key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def enrol_token(lecturer_key: str) -> str:
+    """The assignment's open-enrolment token, also reproducible from the lecturer's key."""
+    digest = hmac.new(lecturer_key.encode(), b"enrol", hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
