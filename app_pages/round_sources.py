@@ -77,7 +77,8 @@ class HomeworkRound(RoundSource):
         self.retry_key = f"hw.retry.{self.student.key}.{position}.{round_no}"
 
     def round(self, game_id: str) -> Round:
-        return cached_round(self.ref.game, self.ref.seed, self.ref.difficulty)
+        return self.use(game_id, cached_round(self.ref.game, self.ref.seed,
+                                              self.ref.difficulty))
 
     def header(self, game_id: str, round_: Round) -> None:
         spec, ref = self.assignment.spec, self.ref
@@ -175,7 +176,8 @@ class LecturerView(RoundSource):
         self.game = self.ref.game
 
     def round(self, game_id: str) -> Round:
-        return cached_round(self.ref.game, self.ref.seed, self.ref.difficulty)
+        return self.use(game_id, cached_round(self.ref.game, self.ref.seed,
+                                              self.ref.difficulty))
 
     def header(self, game_id: str, round_: Round) -> None:
         st.caption(f"Lecturer view · {plain_text(self.student.name or self.student.student_id)}"

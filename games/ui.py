@@ -205,6 +205,16 @@ class RoundSource:
     def round(self, game_id: str) -> Round:
         return _current_round(game_id)
 
+    @staticmethod
+    def use(game_id: str, round_: Round) -> Round:
+        """Make ``round_`` the page's round, forgetting another round's widgets and answer
+        (for sources that choose their rounds themselves)."""
+        current = st.session_state.get(f"{game_id}.round")
+        if current is None or (current.seed, current.difficulty) != (round_.seed,
+                                                                     round_.difficulty):
+            _start(game_id, round_)
+        return round_
+
     def header(self, game_id: str, round_: Round) -> None:
         _header(game_id, round_)
 

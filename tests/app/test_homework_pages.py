@@ -134,3 +134,15 @@ def test_remembered_practice_never_scores_a_round_twice(db):
     assert len(practice.history(db, learner)) == 1
     page = _open("app_pages/progress.py", progress=token)
     assert any(m.label == "Score" and m.value == "100" for m in page.metric)
+
+
+def test_the_next_round_starts_empty_in_the_same_session(db):
+    created, token = _assignment(db, items=(Item("tails", "gentle", 2),))
+    round_ = _round(db, created)
+    at = _open(page_path("tails"), hw=token, item="1", round="1")
+    at.radio(key="tails.form.test").set_value(round_.solution["test"]).run()
+    at.query_params["round"] = "2"
+    at.switch_page(page_path("tails")).run()
+    assert not at.exception, at.exception
+    assert "round 2 of 2" in _texts(at)
+    assert at.radio(key="tails.form.test").value is None
