@@ -16,6 +16,7 @@ from games import GAMES, page_path
 from homework import assignments as hw
 from homework import practice, submissions
 from homework.model import AssignmentSpec, Item, Student
+from homework.questions import wrong_answer
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 NOW = datetime.now(UTC)
@@ -146,3 +147,32 @@ def test_the_next_round_starts_empty_in_the_same_session(db):
     assert not at.exception, at.exception
     assert "round 2 of 2" in _texts(at)
     assert at.radio(key="tails.form.test").value is None
+
+
+def test_lecturer_tabs_gradebook_and_exports(db):
+    created, token = _assignment(db)
+    round_ = _round(db, created)
+    submissions.submit(db, token, 1, 1, {"test": round_.solution["test"]})
+    at = _open("app_pages/teach.py", key=created.lecturer_key)
+    labels = [b.label for b in at.get("download_button")]
+    assert any("For Moodle" in str(label) for label in labels)
+    assert any("personal link" in str(label) for label in labels)
+    assert "fixed now" in _texts(at)  # settings are locked after the first submission
+    next(b for b in at.button if b.label == "Build the Moodle XML").click().run()
+    assert not at.exception, at.exception
+    assert any("Download the Moodle XML" in str(b.label) for b in at.get("download_button"))
+
+
+def test_practice_what_i_got_wrong(db):
+    token = practice.create_learner(db)
+    learner = practice.open_learner(db, token)
+    round_ = GAMES["tails"].make_round(3, "tricky")
+    answer = wrong_answer(round_)
+    practice.record(db, learner, round_, answer, GAMES["tails"].score(round_, answer))
+    at = _open("app_pages/progress.py", progress=token)
+    met = next(d.value for d in at.dataframe if "misconception" in d.value.columns)
+    assert met["times"].tolist() == [1]
+    next(b for b in at.button if b.label == "Practice what I got wrong").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["app.difficulty"] == "tricky"
+    assert at.title[0].value == GAMES["tails"].title
