@@ -1,4 +1,5 @@
-"""Imports point one way (DESIGN.md): pages -> games logic -> simulators -> lmm_core."""
+"""Imports point one way (DESIGN.md): pages -> homework -> games logic -> simulators -> lmm_core;
+homework -> store."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def imported_packages(path: Path) -> set[str]:
 FORBIDDEN = {
     "lmm_core": {"streamlit", "games", "simulators", "app_pages"},
     "simulators": {"streamlit", "games", "app_pages"},
+    "games": {"homework", "store", "app_pages"},
+    "homework": {"streamlit", "app_pages"},
+    "store": {"streamlit", "games", "homework", "app_pages"},
 }
 
 
