@@ -63,7 +63,7 @@ def moodle_xml(title: str, items: Iterable[Item], n: int, secret: str, images: s
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     done = _run(work, jobs)
     for p, item in enumerate(items, 1):
-        parts.append(_category(f"{title}/{p}. {item.title} ({item.difficulty})"))
+        parts.append(_category(title, f"{p}. {item.title} ({item.difficulty})"))
         parts += [xml for job, xml in done if job.position == p]
     parts.append("</quiz>")
     return "\n".join(parts).encode("utf-8")
@@ -82,9 +82,11 @@ def _variant(job: _Job) -> str:
     return question_xml(round_, name, job.images)
 
 
-def _category(path: str) -> str:
+def _category(*names: str) -> str:
+    """A category question; a "/" inside a name is written "//" (Moodle's escape)."""
     question = ET.Element("question", type="category")
-    _text(ET.SubElement(question, "category"), f"$course$/top/{path.replace('//', '-')}")
+    path = "/".join(" ".join(n.split()).replace("/", "//") for n in names)
+    _text(ET.SubElement(question, "category"), f"$course$/top/{path}")
     return ET.tostring(question, encoding="unicode")
 
 

@@ -116,6 +116,11 @@ def test_material_covers_every_game():
         assert stuff.prompt_html and not stuff.notes, (game_id, stuff.notes)
 
 
+def test_a_slash_in_a_title_stays_in_one_category_name():
+    quiz = ET.fromstring(moodle_xml("Weeks 3/4", ITEMS[:1], 1, "s", images="none"))
+    assert quiz[0].find("category/text").text.startswith("$course$/top/Weeks 3//4/1. ")
+
+
 def test_bad_image_kind_is_refused():
     with pytest.raises(ValueError, match="images is one of"):
         moodle_xml("T", ITEMS[:1], 1, "s", images="gif")
