@@ -158,6 +158,7 @@ def test_lecturer_tabs_gradebook_and_exports(db):
     assert any("For Moodle" in str(label) for label in labels)
     assert any("personal link" in str(label) for label in labels)
     assert "fixed now" in _texts(at)  # settings are locked after the first submission
+    at.number_input(key="teach.moodle_n").set_value(2)
     next(b for b in at.button if b.label == "Build the Moodle XML").click().run()
     assert not at.exception, at.exception
     assert any("Download the Moodle XML" in str(b.label) for b in at.get("download_button"))
