@@ -124,13 +124,24 @@ def add_students(engine: Engine, lecturer_key: str, students: list[Student]) -> 
         if clashes:
             raise RosterError(clashes)
         if students:
-            conn.execute(insert(t.student), [
-                {"assignment_id": assignment.id, "student_id": s.student_id, "name": s.name,
-                 "email": s.email, "link_version": 1, "enrolled_at": now,
-                 "token_hash": store.token_hash(student_token(
-                     lecturer_key, assignment.id, s.student_id, 1))}
-                for s in students])
+            _insert_students(conn, assignment, lecturer_key, students, now)
     return len(students)
+
+
+def _insert_students(conn, assignment: Assignment, lecturer_key: str, students: list[Student],
+                     now) -> None:
+    """All rows in one statement; a clash with a concurrent upload rolls back the whole
+    transaction (the error leaves the write block) and says so."""
+    try:
+        conn.execute(insert(t.student), [
+            {"assignment_id": assignment.id, "student_id": s.student_id, "name": s.name,
+             "email": s.email, "link_version": 1, "enrolled_at": now,
+             "token_hash": store.token_hash(student_token(
+                 lecturer_key, assignment.id, s.student_id, 1))}
+            for s in students])
+    except IntegrityError:
+        raise RosterError(["Some of these students were enrolled at the same moment from "
+                           "elsewhere; nothing was added. Upload the roster again."]) from None
 
 
 def enrol(engine: Engine, enrol_key: str, student_id: str, name: str = "") -> str:

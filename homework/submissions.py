@@ -104,9 +104,13 @@ def save_draft(engine: Engine, token: str, position: int, round_no: int, answer:
         raise InvalidAnswer(f"This draft is {len(text):,} characters long; answers are far "
                             "shorter. Shorten what you typed.")
     key = {"student": student.key, "position": position, "round_no": round_no}
-    with store.write(engine) as conn:
-        conn.execute(delete(t.draft).where(*(t.draft.c[k] == v for k, v in key.items())))
-        conn.execute(insert(t.draft).values(**key, answer_json=text, saved_at=store.utcnow()))
+    try:
+        with store.write(engine) as conn:
+            conn.execute(delete(t.draft).where(*(t.draft.c[k] == v for k, v in key.items())))
+            conn.execute(insert(t.draft).values(**key, answer_json=text,
+                                                saved_at=store.utcnow()))
+    except IntegrityError:
+        pass  # another device saved this round's draft at the same moment; theirs stands
 
 
 def drafts_of(engine: Engine, student: Enrolled) -> dict[tuple[int, int], dict]:
