@@ -158,3 +158,11 @@ def test_practice_remembers_and_never_scores_a_round_twice(engine):
     assert progress.misconceptions[0][0] == first.misconception
     with pytest.raises(hw.AccessError, match="not known"):
         practice.open_learner(engine, "nope")
+
+
+def test_an_unused_practice_link_expires(engine):
+    token = practice.create_learner(engine)
+    with store.write(engine) as conn:
+        conn.execute(t.learner.update().values(last_seen_at=NOW - timedelta(days=400)))
+    with pytest.raises(hw.AccessError, match="expired after a year"):
+        practice.open_learner(engine, token)
