@@ -56,6 +56,9 @@ with st.sidebar:
         help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
     )
     scoreboard = st.container()
+    notice = st.session_state.pop("app.progress_notice", None)
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
     if st.session_state.get("app.learner") is None:
         st.page_link("app_pages/progress.py", label="Keep my progress across visits",
                      icon=":material/bookmark_add:")

@@ -77,9 +77,6 @@ def _show(key: int) -> None:
 
 
 with friendly_errors("showing your progress"):
-    notice = st.session_state.pop("app.progress_notice", None)
-    if notice:
-        st.warning(notice)
     who = learner()
     if who is None:
         _start()

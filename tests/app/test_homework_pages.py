@@ -177,3 +177,9 @@ def test_practice_what_i_got_wrong(db):
     assert not at.exception, at.exception
     assert at.session_state["app.difficulty"] == "tricky"
     assert at.title[0].value == GAMES["tails"].title
+
+
+def test_an_unknown_progress_link_says_so(db):
+    at = _open("app_pages/progress.py", progress="not-a-token")
+    assert any("not known" in w.value for w in at.sidebar.warning)
+    assert any(b.label == "Keep my progress" for b in at.button)
