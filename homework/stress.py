@@ -12,6 +12,10 @@ The last line is ``N variants, F failed``; the exit status is 1 when any failed.
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app runs; set before numpy loads
+
 import argparse
 import json
 import sys
