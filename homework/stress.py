@@ -31,7 +31,7 @@ from games.base import Round
 from .questions import right_answer, wrong_answer
 from .seeds import personal_seed
 
-__all__ = ["Check", "check_variant", "run", "skewed", "main"]
+__all__ = ["Check", "check_variant", "run", "run_groups", "report", "skewed", "main"]
 
 
 @dataclass(frozen=True)
@@ -94,15 +94,21 @@ def _chunk(args: tuple) -> list[Check]:
     return [check_variant(game, difficulty, s, slow) for s in seeds]
 
 
-def run(n: int, games: list[str] | None = None, jobs: int = 1,
-        slow: float = 10.0) -> list[Check]:
-    """Every check, grouped by game and difficulty in registry order."""
+def run_groups(n: int, games: list[str] | None = None, jobs: int = 1,
+               slow: float = 10.0) -> Iterator[list[Check]]:
+    """The checks of each game and difficulty, in registry order, as each group is done."""
     tasks = [(g, d, stress_seeds(g, d, n), slow)
              for g in (games or list(GAMES)) for d in GAMES[g].difficulties]
     if jobs <= 1:
-        return [c for task in tasks for c in _chunk(task)]
+        yield from map(_chunk, tasks)
+        return
     with ProcessPoolExecutor(jobs) as pool:
-        return [c for part in pool.map(_chunk, tasks) for c in part]
+        yield from pool.map(_chunk, tasks)
+
+
+def run(n: int, games: list[str] | None = None, jobs: int = 1,
+        slow: float = 10.0) -> list[Check]:
+    return [c for group in run_groups(n, games, jobs, slow) for c in group]
 
 
 def skewed(counts: Counter) -> bool:
@@ -115,29 +121,34 @@ def skewed(counts: Counter) -> bool:
     return counts.most_common(1)[0][1] / total > 0.5 + 0.5 / len(counts)
 
 
+def report_group(group: list[Check]) -> list[str]:
+    """The lines for one game and difficulty: counts, times, failures, right answers."""
+    failed = [c for c in group if c.problems]
+    times = sorted(c.seconds for c in group)
+    lines = [f"{group[0].game:12s} {group[0].difficulty:7s} {len(group):4d} variants, "
+             f"{len(failed)} failed; build mean {1000 * sum(times) / len(times):.0f} ms, "
+             f"max {1000 * times[-1]:.0f} ms"]
+    lines += [f"    FAIL seed {c.seed}: " + "; ".join(c.problems) for c in failed[:5]]
+    if len(failed) > 5:
+        lines.append(f"    … {len(failed) - 5} more failures")
+    for qid, counts in _right_counts(group).items():
+        total = sum(counts.values())
+        shares = ", ".join(f"{v} {100 * k / total:.0f}%" for v, k in counts.most_common(6))
+        flag = "  <-- FLAG: the same right answer too often" if skewed(counts) else ""
+        lines.append(f"    right answers of {qid}: {shares}{flag}")
+    return lines
+
+
 def report(checks: list[Check]) -> list[str]:
-    lines = []
     groups: dict[tuple, list[Check]] = defaultdict(list)
     for c in checks:
         groups[(c.game, c.difficulty)].append(c)
-    for (game, difficulty), group in groups.items():
-        failed = [c for c in group if c.problems]
-        times = sorted(c.seconds for c in group)
-        lines.append(f"{game:12s} {difficulty:7s} {len(group):4d} variants, {len(failed)} "
-                     f"failed; build mean {1000 * sum(times) / len(times):.0f} ms, "
-                     f"max {1000 * times[-1]:.0f} ms")
-        for c in failed[:5]:
-            lines.append(f"    FAIL seed {c.seed}: " + "; ".join(c.problems))
-        if len(failed) > 5:
-            lines.append(f"    … {len(failed) - 5} more failures")
-        for qid, counts in _right_counts(group).items():
-            total = sum(counts.values())
-            shares = ", ".join(f"{v} {100 * k / total:.0f}%" for v, k in counts.most_common(6))
-            flag = "  <-- FLAG: the same right answer too often" if skewed(counts) else ""
-            lines.append(f"    right answers of {qid}: {shares}{flag}")
-    failed = sum(bool(c.problems) for c in checks)
-    lines.append(f"{len(checks)} variants, {failed} failed")
-    return lines
+    lines = [line for group in groups.values() for line in report_group(group)]
+    return [*lines, _total(checks)]
+
+
+def _total(checks: list[Check]) -> str:
+    return f"{len(checks)} variants, {sum(bool(c.problems) for c in checks)} failed"
 
 
 def _right_counts(group: list[Check]) -> dict[str, Counter]:
@@ -159,9 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
-    checks = run(args.n, args.games, args.jobs, args.slow)
-    for line in report(checks):
-        print(line, flush=True)
+    checks: list[Check] = []
+    for group in run_groups(args.n, args.games, args.jobs, args.slow):
+        checks += group
+        print("\n".join(report_group(group)), flush=True)
+    print(_total(checks), flush=True)
     return 1 if any(c.problems for c in checks) else 0
 
 
