@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from games import GAMES
-from games.base import Round
+from games.base import DIFFICULTIES, Round
 
 from .questions import right_answer, wrong_answer
 from .seeds import personal_seed
@@ -94,16 +94,27 @@ def _chunk(args: tuple) -> list[Check]:
     return [check_variant(game, difficulty, s, slow) for s in seeds]
 
 
-def run_groups(n: int, games: list[str] | None = None, jobs: int = 1,
-               slow: float = 10.0) -> Iterator[list[Check]]:
-    """The checks of each game and difficulty, in registry order, as each group is done."""
-    tasks = [(g, d, stress_seeds(g, d, n), slow)
-             for g in (games or list(GAMES)) for d in GAMES[g].difficulties]
+def run_groups(n: int, games: list[str] | None = None, jobs: int = 1, slow: float = 10.0,
+               difficulties: list[str] | None = None) -> Iterator[list[Check]]:
+    """The checks of each game and difficulty, in registry order, as each group is done.
+
+    With several jobs each group's seeds are split in ``jobs`` parts, so that one slow game
+    does not leave the other workers idle."""
+    groups = [(g, d) for g in (games or list(GAMES)) for d in GAMES[g].difficulties
+              if difficulties is None or d in difficulties]
+    parts = max(1, jobs)
+    tasks = [(g, d, stress_seeds(g, d, n)[k::parts], slow) for g, d in groups
+             for k in range(parts)]
     if jobs <= 1:
         yield from map(_chunk, tasks)
         return
     with ProcessPoolExecutor(jobs) as pool:
-        yield from pool.map(_chunk, tasks)
+        done: list[Check] = []
+        for i, part in enumerate(pool.map(_chunk, tasks), 1):
+            done += part
+            if i % parts == 0:
+                yield done
+                done = []
 
 
 def run(n: int, games: list[str] | None = None, jobs: int = 1,
@@ -164,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20, help="variants per game and difficulty")
     parser.add_argument("--games", nargs="*", choices=list(GAMES), help="default: every game")
+    parser.add_argument("--difficulties", nargs="*", choices=list(DIFFICULTIES),
+                        help="default: every difficulty")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--slow", type=float, default=10.0,
                         help="seconds a variant may take to build")
@@ -171,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1:
         parser.error("--n must be at least 1")
     checks: list[Check] = []
-    for group in run_groups(args.n, args.games, args.jobs, args.slow):
+    for group in run_groups(args.n, args.games, args.jobs, args.slow, args.difficulties):
         checks += group
         print("\n".join(report_group(group)), flush=True)
     print(_total(checks), flush=True)
