@@ -3,7 +3,8 @@
 
 A variant passes when it builds, survives a JSON round trip (the store keeps seeds, but class
 mode and exports rely on it), its own solution scores full marks and is "correct", a wrong
-answer does not, and it builds within ``--slow`` seconds. For every choice question it counts
+answer does not, and it builds within ``--slow`` seconds of CPU time (CPU, not wall time: on a
+machine shared with other work the wall time measures the load, not the game). For every choice question it counts
 how often each right answer occurs and flags a question whose most common right answer is so
 frequent that students could learn the answer instead of the idea: more than
 ``0.5 + 0.5 / k`` of the variants for k distinct options seen (e.g. 75% with two options).
@@ -39,7 +40,7 @@ class Check:
     game: str
     difficulty: str
     seed: int
-    seconds: float
+    seconds: float                      # CPU seconds to build (what the limit applies to)
     problems: tuple[str, ...] = ()
     right: dict = field(default_factory=dict)  # choice question id -> right option value
 
@@ -51,16 +52,16 @@ def stress_seeds(game: str, difficulty: str, n: int) -> list[int]:
 
 def check_variant(game_id: str, difficulty: str, seed: int, slow: float = 10.0) -> Check:
     game = GAMES[game_id]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: wall time on a shared machine measures the load
     try:
         round_ = game.make_round(seed, difficulty)
     except Exception as error:  # noqa: BLE001 - a failure to report, not to raise
-        return Check(game_id, difficulty, seed, time.perf_counter() - start,
+        return Check(game_id, difficulty, seed, time.process_time() - start,
                      (f"does not build: {type(error).__name__}: {error}",))
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     problems = list(_problems(game, round_))
     if seconds > slow:
-        problems.append(f"slow: built in {seconds:.1f} s (limit {slow:g} s)")
+        problems.append(f"slow: {seconds:.1f} s of CPU to build (limit {slow:g} s)")
     right = {q.id: round_.solution.get(q.id) for q in round_.questions if q.kind == "choice"}
     return Check(game_id, difficulty, seed, seconds, tuple(problems), right)
 
@@ -138,7 +139,7 @@ def report_group(group: list[Check]) -> list[str]:
     times = sorted(c.seconds for c in group)
     lines = [f"{group[0].game:12s} {group[0].difficulty:7s} {len(group):4d} variants, "
              f"{len(failed)} failed; build mean {1000 * sum(times) / len(times):.0f} ms, "
-             f"max {1000 * times[-1]:.0f} ms"]
+             f"max {1000 * times[-1]:.0f} ms (CPU)"]
     lines += [f"    FAIL seed {c.seed}: " + "; ".join(c.problems) for c in failed[:5]]
     if len(failed) > 5:
         lines.append(f"    … {len(failed) - 5} more failures")
