@@ -5,9 +5,9 @@ A variant passes when it builds, survives a JSON round trip (the store keeps see
 mode and exports rely on it), its own solution scores full marks and is "correct", a wrong
 answer does not, and it builds within ``--slow`` seconds of CPU time (CPU, not wall time: on a
 machine shared with other work the wall time measures the load, not the game). For every
-choice question it counts how often each right answer occurs and flags a question whose most common right answer is so
-frequent that students could learn the answer instead of the idea: more than
-``0.5 + 0.5 / k`` of the variants for k distinct options seen (e.g. 75% with two options).
+choice question it counts how often each right answer occurs and flags a question whose most
+common right answer is so frequent that students could learn the answer instead of the idea:
+more than ``0.5 + 0.5 / k`` of the variants for k distinct options seen (e.g. 75% with two).
 The last line is ``N variants, F failed``; the exit status is 1 when any failed.
 """
 
