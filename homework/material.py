@@ -69,7 +69,8 @@ def _spec(chart: alt.TopLevelMixin, height: int = HEIGHT) -> dict:
     return spec
 
 
-def figure_png(spec: dict, scale: float = 1.5) -> bytes:
+def figure_png(spec: dict, scale: float = 1.0) -> bytes:
+    """PNG at the chart's own size (scale 1.5 costs 1.7x the time for the big lineup grid)."""
     import vl_convert
 
     return vl_convert.vegalite_to_png(spec, scale=scale)
