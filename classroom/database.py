@@ -6,11 +6,20 @@ together migrate once.
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.engine import URL, Engine
 
 import store
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "shared_store"]
+
+
+@functools.cache
+def shared_store(url: str | None = None) -> Engine:
+    """One migrated engine per database for the whole process (the phone endpoints and the
+    host's page share it; an engine is thread-safe)."""
+    return open_store(url)
 
 
 def open_store(url: URL | str | None = None) -> Engine:

@@ -21,8 +21,7 @@ def game_by_code(conn: Connection, code: str, *, for_update: bool = False) -> Ga
     query = select(*GAME_COLUMNS).where(t.games.c.code == code)
     row = conn.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound(f"No game has the code {code}. Check the code on the projector; a "
-                       "game that was never started has no code.")
+        raise NotFound(f"No game has the code {code}. Check the code on the projector.")
     return GameRow(*row)
 
 

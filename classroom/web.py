@@ -32,7 +32,7 @@ from starlette.routing import Route
 import store
 
 from . import host, players
-from .database import open_store
+from .database import shared_store
 from .errors import ClassError, Invalid
 from .live import Watcher
 from .views import Public, phone_state, read_personal, read_public
@@ -56,7 +56,7 @@ SECURITY_HEADERS = {
 class ClassroomApi:
     """The endpoints, with one engine, one watcher and one cache of public states per process."""
 
-    def __init__(self, engine_factory: Callable[[], Engine] = open_store):
+    def __init__(self, engine_factory: Callable[[], Engine] = shared_store):
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._watcher: Watcher | None = None
@@ -176,7 +176,7 @@ class ClassroomApi:
             return found
 
 
-def routes(engine_factory: Callable[[], Engine] = open_store) -> list[Route]:
+def routes(engine_factory: Callable[[], Engine] = shared_store) -> list[Route]:
     """The phone page's routes, for st.App(routes=...)."""
     return ClassroomApi(engine_factory).routes()
 

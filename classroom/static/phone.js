@@ -208,7 +208,8 @@ function drawQuestion(box, round, you) {
         render(current);
         return;
       }
-      error.textContent = reply.body.error || "The answer was not accepted.";
+      error.replaceChildren();
+      inline(error, reply.body.error || "The answer was not accepted.");
     } catch (e) {
       error.textContent = "No connection: your answer was not sent. Tap again when the Wi-Fi is back.";
     }
