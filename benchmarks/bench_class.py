@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -56,7 +56,7 @@ def random_answer(round_, rng: random.Random) -> dict:
 
 
 class Phone:
-    def __init__(self, client: httpx.AsyncClient, code: str, name: str, rounds, seed: int):
+    def __init__(self, client: aiohttp.ClientSession, code: str, name: str, rounds, seed: int):
         self.client, self.code, self.name, self.rounds = client, code, name, rounds
         self.rng = random.Random(seed)
         self.token = None
@@ -66,28 +66,27 @@ class Phone:
         self.errors: list[str] = []
 
     async def join(self) -> None:
-        reply = await self.client.post(f"/api/class/{self.code}/join",
-                                       json={"nickname": self.name})
-        reply.raise_for_status()
-        self.token = reply.json()["token"]
+        async with self.client.post(f"/api/class/{self.code}/join",
+                                    json={"nickname": self.name}) as reply:
+            reply.raise_for_status()
+            self.token = (await reply.json())["token"]
 
     async def follow(self) -> None:
         version = -1
         headers = {"X-Player-Token": self.token}
         while True:
             try:
-                reply = await self.client.get(f"/api/class/{self.code}/state",
-                                              params={"since": version}, headers=headers,
-                                              timeout=40)
-            except httpx.TransportError as error:
+                async with self.client.get(f"/api/class/{self.code}/state",
+                                           params={"since": version}, headers=headers) as reply:
+                    status, state = reply.status, await reply.json()
+            except (aiohttp.ClientError, TimeoutError) as error:
                 self.errors.append(f"state: {type(error).__name__}")
                 await asyncio.sleep(1)
                 continue
-            if reply.status_code != 200:
-                self.errors.append(f"state {reply.status_code}: {reply.text[:120]}")
+            if status != 200:
+                self.errors.append(f"state {status}: {state}")
                 await asyncio.sleep(1)
                 continue
-            state = reply.json()
             version = state["version"]
             if state["phase"] == "summary":
                 return
@@ -104,29 +103,29 @@ class Phone:
         start = time.perf_counter()
         for attempt in range(2):  # a browser resends once on a connection the server closed;
             try:                  # the database makes the resent answer count once
-                reply = await self.client.post(f"/api/class/{self.code}/answer", json=body,
-                                               headers={"X-Player-Token": self.token},
-                                               timeout=60)
+                async with self.client.post(f"/api/class/{self.code}/answer", json=body,
+                                            headers={"X-Player-Token": self.token}) as reply:
+                    status, text = reply.status, await reply.text()
                 break
-            except httpx.TransportError as error:
+            except (aiohttp.ClientError, TimeoutError) as error:
                 if attempt:
                     self.errors.append(f"answer: {type(error).__name__}")
                     return
                 self.retries += 1
         self.latencies.append(time.perf_counter() - start)
-        if reply.status_code == 200:
+        if status == 200:
             self.acknowledged += 1
         else:
-            self.errors.append(f"answer {reply.status_code}: {reply.text[:160]}")
+            self.errors.append(f"answer {status}: {text[:160]}")
 
 
 async def drive(base: str, code: str, key: str, phones: list[Phone], n_rounds: int) -> None:
     async def step(expect: str) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:  # a fresh connection
-            reply = await client.post(f"/api/class/{code}/host",
-                                      json={"key": key, "action": "advance"})
-        reply.raise_for_status()
-        assert reply.json()["phase"] == expect, reply.json()
+        async with aiohttp.ClientSession(base) as client, client.post(  # a fresh connection
+                f"/api/class/{code}/host", json={"key": key, "action": "advance"}) as reply:
+            reply.raise_for_status()
+            state = await reply.json()
+        assert state["phase"] == expect, state
 
     for number in range(1, n_rounds + 1):
         await step("question")
@@ -143,8 +142,9 @@ async def drive(base: str, code: str, key: str, phones: list[Phone], n_rounds: i
 
 
 async def run_class(base: str, code: str, key: str, rounds, n_phones: int) -> list[Phone]:
-    limits = httpx.Limits(max_connections=2 * n_phones + 10, max_keepalive_connections=None)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
         phones = [Phone(client, code, f"phone {i:03d}", rounds, i) for i in range(n_phones)]
         for i in range(0, n_phones, 25):  # a class arrives over a few seconds
             await asyncio.gather(*(p.join() for p in phones[i:i + 25]))

@@ -6,8 +6,9 @@ every ``interval`` seconds and wakes all waiting phones at once, so 300 phones c
 query per interval, and a host acting through another app process is seen within that interval.
 The database stays the truth: this only caches "which version did I see last".
 
-The same task locks a question whose countdown has run out (``host.lock_if_due``) and builds
-a newly opened round ahead of the phones that will ask for it.
+The same task locks a question whose countdown has run out (``host.lock_if_due``), and when it
+starts it builds every round of the game in the background (a process that did not create the
+game, or was restarted, has them ready before the phones ask).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class _Watch:
     waiting: int = 0
     last_used: float = field(default_factory=time.monotonic)
     task: asyncio.Task | None = None
-    built: tuple | None = None
+    prebuild: asyncio.Task | None = None
 
 
 class Watcher:
@@ -73,6 +74,8 @@ class Watcher:
         return watch
 
     async def _run(self, game_id: int, watch: _Watch) -> None:
+        watch.prebuild = asyncio.get_running_loop().create_task(
+            to_thread.run_sync(self._prebuild, game_id))
         while watch.waiting or time.monotonic() - watch.last_used < self.idle:
             try:
                 await self._check(game_id, watch)
@@ -85,24 +88,32 @@ class Watcher:
         row = await to_thread.run_sync(self._read, game_id)
         if row is None:
             return
-        version, phase, closes_at, game, seed, difficulty = row
+        version, phase, closes_at = row
         due = phase == "question" and closes_at is not None and closes_at <= store.utcnow()
         if due and await to_thread.run_sync(lock_if_due, self.engine, game_id):
             return  # the version changed: the next check wakes the phones
-        if phase == "question" and (game, seed, difficulty) != watch.built:
-            watch.built = (game, seed, difficulty)
-            await to_thread.run_sync(build_round, game, seed, difficulty)
         if version != watch.version:
             watch.version = version
             watch.changed.set()
             watch.changed = asyncio.Event()
 
+    def _prebuild(self, game_id: int) -> None:
+        try:
+            with store.read(self.engine) as conn:
+                rounds = conn.execute(select(t.rounds.c.game, t.rounds.c.seed,
+                                             t.rounds.c.difficulty)
+                                      .where(t.rounds.c.game_id == game_id)
+                                      .order_by(t.rounds.c.position)).all()
+            for game, seed, difficulty in rounds:
+                build_round(game, seed, difficulty)
+        except Exception:  # noqa: BLE001 - a round that fails to build fails again when asked
+            log.exception("building the rounds of class game %s", game_id)
+
     def _read(self, game_id: int):
         g, r = t.games, t.rounds
         with store.read(self.engine) as conn:
             return conn.execute(
-                select(g.c.version, g.c.phase, r.c.closes_at, r.c.game, r.c.seed,
-                       r.c.difficulty)
+                select(g.c.version, g.c.phase, r.c.closes_at)
                 .select_from(g.outerjoin(r, (r.c.game_id == g.c.id)
                                          & (r.c.position == g.c.round_index)))
                 .where(g.c.id == game_id)).first()

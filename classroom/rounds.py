@@ -19,12 +19,17 @@ from games.base import Round
 __all__ = ["build_round", "phone_round", "answer_labels", "right_answer"]
 
 
-_BUILDING = threading.Lock()
+_LOCKS: dict[tuple, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
 
 
 def build_round(game: str, seed: int, difficulty: str) -> Round:
-    """The round, built once per process (threads asking at once wait for the first)."""
-    with _BUILDING:
+    """The round, built once per process: threads asking for the same round at once wait for
+    the first; other rounds are not held up."""
+    key = (game, seed, difficulty)
+    with _LOCKS_LOCK:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
         return _build(game, seed, difficulty)
 
 
