@@ -187,7 +187,7 @@ def main() -> None:
     rounds = [build_round(s.game, s.seed, s.difficulty) for s in slots]
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp)
-        url = (stack.enter_context(postgres_url(folder)) if args.store == "postgresql"
+        url = (stack.enter_context(postgres_url()) if args.store == "postgresql"
                else f"sqlite:///{folder / 'class.sqlite3'}")
         server = AppServer(url, folder / "server.log").start()
         stack.callback(server.stop)

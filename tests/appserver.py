@@ -78,8 +78,9 @@ class AppServer:
 
 
 @contextlib.contextmanager
-def postgres_url(folder: Path) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL (TEST_POSTGRES_URL's server if set) with a new database."""
+    import tempfile
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -89,8 +90,9 @@ def postgres_url(folder: Path) -> Iterator[str]:
 
     admin = os.environ.get("TEST_POSTGRES_URL")
     started = admin is None
+    folder = Path(tempfile.mkdtemp(prefix="lmm-class-pg-"))  # its own: postgres must enter it
     if started:
-        admin = pgserver.start(folder / "pg")
+        admin = pgserver.start(folder)
     name = f"class_{uuid.uuid4().hex[:10]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -103,7 +105,7 @@ def postgres_url(folder: Path) -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
         if started:
-            pgserver.stop(folder / "pg")
+            pgserver.stop(folder)
 
 
 def _status(pid: int, field: str) -> float:

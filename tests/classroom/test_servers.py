@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
+import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
