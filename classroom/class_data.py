@@ -76,8 +76,10 @@ def guesses(round_: Round, answers: Sequence[AnswerRow]) -> tuple[Guesses, ...]:
     """The class's guesses for every number question, against the model and the truth."""
     out = []
     for q in round_.questions:
+        if q.kind != "number":
+            continue
         values = tuple(float(a.answer[q.id]) for a in answers if q.id in a.answer)
-        if q.kind != "number" or not values:
+        if not values:
             continue
         model = _number(round_.solution.get(q.id))
         truth = _number(round_.reveal.numbers.get(f"truth_{q.id}"))

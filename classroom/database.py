@@ -15,10 +15,17 @@ import store
 __all__ = ["open_store", "shared_store"]
 
 
-@functools.cache
-def shared_store(url: str | None = None) -> Engine:
+def shared_store(url: URL | str | None = None) -> Engine:
     """One migrated engine per database for the whole process (the phone endpoints and the
     host's page share it; an engine is thread-safe)."""
+    url = store.database_url() if url is None else url
+    if isinstance(url, str):
+        url = store.normalize_url(url)
+    return _engine_for(url.render_as_string(hide_password=False))
+
+
+@functools.cache
+def _engine_for(url: str) -> Engine:
     return open_store(url)
 
 

@@ -20,7 +20,7 @@ from classroom.records import snapshot
 from classroom.rounds import build_round
 from classroom.scoring import TOP, leaderboard
 from games import GAMES
-from games.ui import show_chart
+from games.ui import friendly_errors, show_chart
 
 from . import game_view, reveal, summary
 from .answers_view import draw_spreads
@@ -36,6 +36,13 @@ PHASE_WORDS = {"lobby": "Lobby: students are joining", "question": "Question ope
 def draw(game: GameRow, key: str) -> None:
     snap = _read(game.code)
     _controls(snap, key)
+    with friendly_errors("drawing this screen"):
+        _phase(snap)
+    if snap.game.phase != "summary":
+        _manage_players(snap, key)
+
+
+def _phase(snap: Snapshot) -> None:
     phase = snap.game.phase
     if phase == "lobby":
         _lobby(snap)
@@ -49,8 +56,6 @@ def draw(game: GameRow, key: str) -> None:
         _poll(snap)
     else:
         summary.draw(snap)
-    if phase != "summary":
-        _manage_players(snap, key)
 
 
 def _read(code: str) -> Snapshot:
