@@ -180,32 +180,48 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--url", help="a running deployment (e.g. nginx in front of two app "
+                        "processes) instead of starting a server; needs --database-url")
+    parser.add_argument("--database-url", help="the deployment's DATABASE_URL")
     args = parser.parse_args()
     lecture = lecture_playlist()
     slots = [Slot(s.game, "normal", 100 + i) for i, s in
              enumerate((lecture * (args.rounds // len(lecture) + 1))[:args.rounds])]
     rounds = [build_round(s.game, s.seed, s.difficulty) for s in slots]
-    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
-        folder = Path(tmp)
-        url = (stack.enter_context(postgres_url()) if args.store == "postgresql"
-               else f"sqlite:///{folder / 'class.sqlite3'}")
-        server = AppServer(url, folder / "server.log").start()
-        stack.callback(server.stop)
+    if args.url:
+        if not args.database_url:
+            parser.error("--url needs --database-url (to create the game and count answers)")
+        url = args.database_url
         created = host.create_game(open_store(url), slots, "bench")
-        rss_before, cpu_before, t0 = rss_mb(server.pid), cpu_seconds(server.pid), time.time()
-        client_cpu = time.process_time()
-        phones = asyncio.run(run_class(server.url, created.code, created.host_key, rounds,
+        t0, client_cpu = time.time(), time.process_time()
+        phones = asyncio.run(run_class(args.url, created.code, created.host_key, rounds,
                                        args.phones))
-        elapsed = time.time() - t0
-        server_cpu = cpu_seconds(server.pid) - cpu_before
-        client_cpu = time.process_time() - client_cpu
-        rss_after, peak = rss_mb(server.pid), peak_rss_mb(server.pid)
+        elapsed, client_cpu = time.time() - t0, time.process_time() - client_cpu
+        server_cpu = rss_before = rss_after = peak = float("nan")
         stored = stored_answers(url, created.code)
+    else:
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            folder = Path(tmp)
+            url = (stack.enter_context(postgres_url()) if args.store == "postgresql"
+                   else f"sqlite:///{folder / 'class.sqlite3'}")
+            server = AppServer(url, folder / "server.log").start()
+            stack.callback(server.stop)
+            created = host.create_game(open_store(url), slots, "bench")
+            rss_before, cpu_before, t0 = rss_mb(server.pid), cpu_seconds(server.pid), time.time()
+            client_cpu = time.process_time()
+            phones = asyncio.run(run_class(server.url, created.code, created.host_key, rounds,
+                                           args.phones))
+            elapsed = time.time() - t0
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            client_cpu = time.process_time() - client_cpu
+            rss_after, peak = rss_mb(server.pid), peak_rss_mb(server.pid)
+            stored = stored_answers(url, created.code)
     sent = sum(p.sent for p in phones)
     latencies = [x for p in phones for x in p.latencies]
     errors = [e for p in phones for e in p.errors]
     retries = sum(p.retries for p in phones)
-    print(f"store {args.store}: {elapsed:.0f} s for the game; server CPU {server_cpu:.0f} s "
+    store_name = "deployment at " + args.url if args.url else f"store {args.store}"
+    print(f"{store_name}: {elapsed:.0f} s for the game; server CPU {server_cpu:.0f} s "
           f"({server_cpu / elapsed:.0%} of one core), client CPU {client_cpu:.0f} s; server "
           f"memory {rss_before:.0f} MB before the class, {rss_after:.0f} MB after, peak "
           f"{peak:.0f} MB; answer latency p50 {1000 * sorted(latencies)[len(latencies) // 2]:.0f}"
