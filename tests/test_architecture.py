@@ -24,6 +24,8 @@ def imported_packages(path: Path) -> set[str]:
 FORBIDDEN = {
     "lmm_core": {"streamlit", "games", "simulators", "app_pages"},
     "simulators": {"streamlit", "games", "app_pages"},
+    "store": {"streamlit", "games", "classroom", "homework", "app_pages"},
+    "classroom": {"streamlit", "app_pages"},
 }
 
 
