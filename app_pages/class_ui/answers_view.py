@@ -50,4 +50,7 @@ def interval_chart(interval) -> dict:
     rules = alt.Chart(ref).mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
         x="value:Q", color=alt.Color("colour:N", scale=None),
         tooltip=["what:N", alt.Tooltip("value:Q", format=".3g")])
-    return to_spec(style(lines + rules, height=max(160, 6 * len(rows) + 60)))
+    names = alt.Chart(ref.drop_duplicates("what")).mark_text(
+        align="left", dx=4, dy=-6, fontSize=14, fontWeight="bold").encode(
+        x="value:Q", y=alt.value(8), text="what:N", color=alt.Color("colour:N", scale=None))
+    return to_spec(style(lines + rules + names, height=max(160, 6 * len(rows) + 60)))
