@@ -160,4 +160,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         st.dataframe(round_.data, hide_index=True, height=260)
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, ask=ask, show_reveal=show_reveal)

@@ -140,4 +140,5 @@ def _lines_caption(round_: Round) -> str:
             "every school's own slopes.")
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, ask=ask, show_reveal=show_reveal)

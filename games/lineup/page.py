@@ -82,4 +82,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         _grid(round_, real=real)
 
 
-play("lineup", ask=ask, show_reveal=show_reveal)
+show_question = _grid  # the numbered panels, also on the class projector
+
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play("lineup", ask=ask, show_reveal=show_reveal)

@@ -135,4 +135,5 @@ def _more(round_: Round) -> None:
         st.table(_styled(pd.DataFrame(tables["raw"])))
 
 
-play("mixture", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play("mixture", ask=ask, show_reveal=show_reveal)

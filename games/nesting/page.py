@@ -196,4 +196,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                     + ", ".join(f"**{g}** {v:g}" for g, v in truth.items()) + ".")
 
 
-play("nesting", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play("nesting", ask=ask, show_reveal=show_reveal)

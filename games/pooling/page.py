@@ -132,4 +132,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         st.dataframe(style_table(tables["everyone"], 1))
 
 
-play("pooling", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play("pooling", ask=ask, show_reveal=show_reveal)

@@ -206,4 +206,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         _reveal_formula(round_, answer, score)
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, ask=ask, show_reveal=show_reveal)

@@ -93,4 +93,5 @@ def _anova_pictures(num: dict) -> None:
     st.metric("p-value (the same for F and two-tailed t)", f"{num['p_two-sided']:.4f}")
 
 
-play("tails", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play("tails", ask=ask, show_reveal=show_reveal)

@@ -78,6 +78,8 @@ def test_a_game_through_every_phase(database):
     text = _texts(at)
     assert "Right answer" in text and "What the class fell for" in text
     assert "**1** (50%)" in text  # the wrong answer's misconception, counted
+    explanation = build_round("tails", 3, "normal").reveal.explanation
+    assert explanation.split("\n\n")[0][:40] in text  # the game's own reveal
     _next(at, "Leaderboard")
     _next(at, "Question 2 of 2")
     [finish] = [b for b in at.button if b.label == "Yes, end it"]
