@@ -56,7 +56,8 @@ async def phone(browser, base: str, code: str, i: int, rounds: int, answered: li
         await page.get_by_text("You're in").wait_for()
         joined.set()
         for number in range(1, rounds + 1):
-            await page.get_by_text(f"Question {number} of {rounds}").first.wait_for()
+            await page.get_by_text(f"Question {number} of {rounds}").first.wait_for(
+                timeout=900_000)  # the lobby lasts until the last phone has joined
             await page.get_by_role("button", name="Send answer").wait_for()
             await asyncio.sleep(rng.uniform(0, 5))  # a class answers over a few seconds
             for part in await page.locator("form .question").all():
