@@ -119,6 +119,7 @@ async function follow() {
       status("");
       if (reply.body.version !== version || !current) render(reply.body);
       version = reply.body.version;
+      if (reply.body.phase === "summary") return;  // the game is over: nothing more to follow
     } catch (e) {
       status("Reconnecting…");
       await new Promise((r) => setTimeout(r, wait));
