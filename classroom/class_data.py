@@ -156,7 +156,7 @@ def class_model(players: Sequence[PlayerRow], rounds: Sequence[RoundRow],
     rows = [{"player": str(a.player_id), "round": str(position[a.round_id]),
              "points": float(a.points)} for a in answers if a.player_id in names]
     data = pd.DataFrame(rows, columns=["player", "round", "points"])
-    if data["player"].nunique() < 3 or data["round"].nunique() < 2 or len(data) < 8 \
+    if data["player"].nunique() < 3 or data["round"].nunique() < 2 or len(data) < 6 \
             or data["points"].nunique() < 2:
         return None
     try:

@@ -12,6 +12,7 @@ import re
 __all__ = ["explain", "EXPLANATIONS"]
 
 EXPLANATIONS = {
+    "no_answer": "Did not answer every part of the question.",
     # tails
     "two_tailed_for_directional": "A directional hypothesis allows a one-tailed test: all 5% "
     "goes into the predicted tail.",
@@ -19,6 +20,10 @@ EXPLANATIONS = {
     "hypothesis predicts, not the other one.",
     "one_tailed_for_nondirectional": "'Different' names no direction: a one-tailed test would "
     "miss an effect the other way.",
+    "f_test_two_tailed": "An F test (ANOVA) rejects only for large F: its rejection region is "
+    "the upper tail.",
+    "f_test_lower_tail": "Small F values mean the groups differ less than chance: only large F "
+    "speaks against the null.",
     # lineup
     "saw_problem_in_good_fit": "Real data always look a little odd; a problem is only real if "
     "the fakes never show it.",
@@ -33,6 +38,8 @@ EXPLANATIONS = {
     "line, never away from it.",
     "ignored_sample_size": "Less data, more shrinkage: a person with few days is pulled "
     "further toward the population.",
+    "chose_no_pooling": "Keeping each person's own line is no pooling; the mixed model pulls "
+    "it toward the population line.",
     "chose_complete_pooling": "Putting everyone on the population line is complete pooling; "
     "the mixed model keeps part of each person's own line.",
     # mixture
@@ -59,6 +66,8 @@ EXPLANATIONS = {
     "a random slope by item.",
     "ignored_classes": "Pupils of one class are more alike than pupils of one school: the "
     "class level must be in the model.",
+    "crossed_for_nested_labels": "Labels that repeat across schools (class 1 in every school) "
+    "are still nested: a class belongs to one school.",
     "nesting_reversed": "(1 | outer/inner): the slash reads from the larger unit to the "
     "smaller.",
     # convergence
@@ -105,6 +114,16 @@ EXPLANATIONS = {
     "duplicated_random_effect": "One grouping factor in two terms estimates its intercept "
     "twice.",
     "correlated_vs_uncorrelated": "(x | g) estimates a correlation; (x || g) does not.",
+    "wrong_response": "The outcome goes left of the ~.",
+    "grouped_by_predictor": "A random effect is grouped by a grouping factor (people, items), "
+    "not by a predictor.",
+    "extra_grouping_factor": "A random term for a grouping the design does not have.",
+    "missing_fixed_effect": "A predictor of interest must be in the fixed part to get its "
+    "estimate and test.",
+    "extra_fixed_effect": "The formula had a fixed effect the description did not ask for.",
+    "fixed_intercept": "The fixed intercept was removed or added against the description.",
+    "other_random_structure": "The random part differs from what the design needs: compare "
+    "term by term.",
     # bootstrap
     "interval_too_narrow": "An interval narrower than the data justify claims more "
     "certainty than there is.",
