@@ -220,11 +220,13 @@ def main() -> None:
     latencies = [x for p in phones for x in p.latencies]
     errors = [e for p in phones for e in p.errors]
     retries = sum(p.retries for p in phones)
-    store_name = "deployment at " + args.url if args.url else f"store {args.store}"
-    print(f"{store_name}: {elapsed:.0f} s for the game; server CPU {server_cpu:.0f} s "
-          f"({server_cpu / elapsed:.0%} of one core), client CPU {client_cpu:.0f} s; server "
-          f"memory {rss_before:.0f} MB before the class, {rss_after:.0f} MB after, peak "
-          f"{peak:.0f} MB; answer latency p50 {1000 * sorted(latencies)[len(latencies) // 2]:.0f}"
+    server = (f"deployment at {args.url}: {elapsed:.0f} s for the game; client CPU "
+              f"{client_cpu:.0f} s" if args.url else
+              f"store {args.store}: {elapsed:.0f} s for the game; server CPU {server_cpu:.0f} s "
+              f"({server_cpu / elapsed:.0%} of one core), client CPU {client_cpu:.0f} s; server "
+              f"memory {rss_before:.0f} MB before the class, {rss_after:.0f} MB after, peak "
+              f"{peak:.0f} MB")
+    print(f"{server}; answer latency p50 {1000 * sorted(latencies)[len(latencies) // 2]:.0f}"
           f" ms, max {1000 * max(latencies):.0f} ms; {retries} answers resent after a closed "
           f"connection; {len(errors)} errors"
           + (f" (first: {errors[0]})" if errors else ""))
