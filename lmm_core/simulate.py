@@ -118,7 +118,7 @@ def simulate(fit, nsim: int = 1, *, rng=None, use_u: bool = False, as_frame: boo
     and a `.sim` column numbering the simulations from 1, ready for lineups and plots.
     """
     nsim = _check_nsim(nsim)
-    sims = simulate_matrix(fit, nsim, as_generator(rng), use_u=use_u)
+    sims = simulate_matrix(fit, nsim, as_generator(rng), use_u=use_u) + fit.mm.offset[:, None]
     return _long_frame(fit, sims) if as_frame else sims
 
 
