@@ -64,10 +64,11 @@ def main() -> None:
             format_func=str.capitalize,
             help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
         )
-        scoreboard = st.container()
+        # Scores are recorded in the answer form's callback, before this script runs: drawn
+        # here, first, the sidebar is right even while a slow reveal computes below.
+        draw_scoreboard(st.container())
 
     page.run()
-    draw_scoreboard(scoreboard)
 
 
 if __name__ == "__main__":  # Streamlit runs this file for every session: the router

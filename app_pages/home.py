@@ -5,8 +5,10 @@ from collections import defaultdict
 import streamlit as st
 
 from games import GAMES, page_path
+from games.ui import show_notice
 
 st.title("Mixed models, played")
+show_notice()  # e.g. a shared link's difficulty that the app does not have
 st.markdown(
     "You know `lm()`. Mixed models (lme4's `lmer()`) add one idea: **observations come in "
     "groups** — trials within participants, pupils within schools — and the groups differ "

@@ -12,6 +12,7 @@ from streamlit import net_util
 from classroom import ClassError, host, links
 from classroom.database import shared_store
 from classroom.models import GameRow
+from games.text import plain
 
 __all__ = ["engine", "client", "public_base", "authorized", "act", "show_error", "plain"]
 
@@ -42,15 +43,6 @@ def public_base() -> str:
             configured = None
     port = st.get_option("server.port") or 8501
     return links.public_base(st.context.url, net_util.get_internal_ip(), configured, port)
-
-
-_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|:$~&\"'=^%@,;/?")
-
-
-def plain(text) -> str:
-    """Text someone typed (a title, a nickname) made literal for Markdown: every ASCII
-    punctuation mark escaped, so no link, image, emphasis, emoji code or formula appears."""
-    return "".join("\\" + c if c in _PUNCTUATION else c for c in " ".join(str(text).split()))
 
 
 def show_error(error: ClassError) -> None:
