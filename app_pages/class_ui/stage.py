@@ -197,13 +197,19 @@ def _manage_players(snap: Snapshot, key: str) -> None:
         if not present:
             st.caption("No players yet.")
             return
-        chosen = st.selectbox("Player", present, format_func=lambda p: p.nickname,
-                              key="class.manage.player")
+        st.caption("Pick a player in the table (nicknames show exactly as typed).")
+        picked = st.dataframe(pd.DataFrame({"nickname": [p.nickname for p in present]}),
+                              hide_index=True, on_select="rerun", selection_mode="single-row",
+                              key="class.manage.table", width="stretch",
+                              height=min(300, 36 * len(present) + 40))
+        rows = picked.selection.rows
+        chosen = present[rows[0]] if rows and rows[0] < len(present) else None
         new = st.text_input("New nickname", max_chars=20, key="class.manage.name")
         left, right = st.columns(2)
-        if left.button("Rename", key="class.manage.rename") and chosen is not None:
+        if left.button("Rename", key="class.manage.rename", disabled=chosen is None):
             act(host.rename_player, snap.game.code, key, client(), chosen.id, new)
             st.rerun()
-        if right.button("Remove from the game", key="class.manage.remove") and chosen:
+        if right.button("Remove from the game", key="class.manage.remove",
+                        disabled=chosen is None):
             act(host.remove_player, snap.game.code, key, client(), chosen.id)
             st.rerun()

@@ -100,3 +100,31 @@ def test_a_wrong_host_key_is_refused_with_a_message(database):
     assert "does not open game" in at.error[0].value
     at = _open(code=created.code)
     assert "no host key" in at.error[0].value
+
+
+def test_hostile_nicknames_and_title_stay_plain_text_on_every_screen(database):
+    from tests.app.markdown_safety import HOSTILE, MARKER, problems
+    from tests.app.test_hostile_text import _sources
+
+    def _assert_plain(at, *typed):
+        """No user text (they all hold MARKER) becomes Markdown; the app's own links may."""
+        found = {source[:80]: bad for _, source in _sources(at._tree)
+                 if (bad := [b for b in problems(source, typed=typed) if MARKER in b])}
+        assert not found, found
+        return [source for _, source in _sources(at._tree) if MARKER in source]
+
+    names = [h for h in HOSTILE if len(h) <= 20]
+    title = " ".join(HOSTILE)[:120]
+    created = host.create_game(database, PLAYLIST[:1], title)
+    tokens = [players.join(database, created.code, n).token for n in names]
+    at = _open(code=created.code, key=created.host_key)
+    typed = (*names, " ".join(title.split()))
+    assert _assert_plain(at, *typed)  # the lobby: the title shows, as typed
+    _next(at, "Start question 1")
+    right = dict(build_round("tails", 3, "normal").solution)
+    for token in tokens:
+        players.submit_answer(database, created.code, token, 0, right)
+    for label in ("Lock answers", "Reveal", "Leaderboard", "Closing poll",
+                  "End the poll: summary"):
+        _next(at, label)
+        _assert_plain(at, *typed)
