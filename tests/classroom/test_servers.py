@@ -123,10 +123,10 @@ def test_two_servers_on_one_postgresql_count_every_answer_once(tmp_path, shared_
     first = AppServer(shared_postgres, tmp_path / "first.log").start()
     second = AppServer(shared_postgres, tmp_path / "second.log").start()
     try:
-        created = host.create_game(open_store(shared_postgres), PLAYLIST, "Two servers")
+        created = host.create_game(open_store(shared_postgres), PLAYLIST[:1], "Two servers")
         phones = [Phone(first if i % 2 else second, created.code, f"p{i}") for i in range(6)]
         for number, (game, seed, difficulty) in enumerate(
-                [(s.game, s.seed, s.difficulty) for s in PLAYLIST], start=1):
+                [(s.game, s.seed, s.difficulty) for s in PLAYLIST[:1]], start=1):
             _advance(first, created.code, created.host_key)  # the host is on the first
             right, wrong = _answers(build_round(game, seed, difficulty))
             for i, phone in enumerate(phones):
@@ -141,7 +141,7 @@ def test_two_servers_on_one_postgresql_count_every_answer_once(tmp_path, shared_
                 _advance(first, created.code, created.host_key)
             leaders = [p.wait_for("leaderboard")["you"] for p in phones]
             assert {you["total"] for you in leaders[:3]} == {100 * number}
-        assert _stored(shared_postgres) == 12
+        assert _stored(shared_postgres) == 6
     finally:
         first.stop()
         second.stop()
