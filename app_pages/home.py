@@ -42,6 +42,7 @@ with st.container(border=True):
     st.page_link("app_pages/class_host.py", label="**Host a class game**",
                  icon=":material/co_present:")
     st.caption("Lecturers: run rounds on the projector while the class answers on their "
-               "phones. Students: open [/join](/join) and type the code on the projector.")
+               "phones. Students: open `/join` at this address and type the code on the "
+               "projector.")
 
 st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit.")
