@@ -13,7 +13,8 @@ import streamlit as st
 import store
 from app_pages.database import base_url, get_engine
 from games import page_path
-from games.ui import friendly_errors, plain_text
+from games.text import plain as plain_text
+from games.ui import friendly_errors
 from homework import submissions
 from homework.assignments import AccessError, Assignment, Enrolled, enrol, for_student
 from homework.model import AFTER_DUE, FEEDBACK, local_time

@@ -15,7 +15,8 @@ import streamlit as st
 
 from games import GAMES
 from games.base import Round, Score
-from games.ui import Refused, RoundSource, cached_round, plain_text
+from games.text import plain as plain_text
+from games.ui import Refused, RoundSource, cached_round
 from homework import practice, submissions
 from homework.assignments import AccessError, for_lecturer, for_student, students_of
 from homework.model import local_time
@@ -55,6 +56,10 @@ def install(game_id: str | None) -> None:
     st.session_state["app.source"] = chosen
 
 
+def _cached(game_id: str, seed: int, difficulty: str) -> Round:
+    return cached_round(GAMES[game_id], seed, difficulty)
+
+
 def _rescored(round_: Round, answer: Mapping) -> Score:
     """The stored answer's Score again (scoring is pure), for its feedback words."""
     return GAMES[round_.game].score(round_, dict(answer))
@@ -76,9 +81,8 @@ class HomeworkRound(RoundSource):
         self.game = self.ref.game
         self.retry_key = f"hw.retry.{self.student.key}.{position}.{round_no}"
 
-    def round(self, game_id: str) -> Round:
-        return self.use(game_id, cached_round(self.ref.game, self.ref.seed,
-                                              self.ref.difficulty))
+    def round(self, game) -> Round:
+        return self.use(game.id, _cached(self.ref.game, self.ref.seed, self.ref.difficulty))
 
     def header(self, game_id: str, round_: Round) -> None:
         spec, ref = self.assignment.spec, self.ref
@@ -106,10 +110,10 @@ class HomeworkRound(RoundSource):
             return last.answer, None
         return last.answer, _rescored(round_, last.answer)
 
-    def keep(self, game_id: str, round_: Round, answer: Mapping) -> Score | None:
+    def keep(self, game, round_: Round, answer: Mapping) -> Score | None:
         try:
             sent = submissions.submit(get_engine(), self.token, self.ref.position,
-                                      self.ref.round_no, dict(answer), make_round=cached_round)
+                                      self.ref.round_no, dict(answer), make_round=_cached)
         except AccessError as error:
             raise Refused(str(error)) from None
         st.session_state.pop(self.retry_key, None)
@@ -175,9 +179,8 @@ class LecturerView(RoundSource):
         self.ref = submissions.round_ref(self.assignment, student_id, position, round_no)
         self.game = self.ref.game
 
-    def round(self, game_id: str) -> Round:
-        return self.use(game_id, cached_round(self.ref.game, self.ref.seed,
-                                              self.ref.difficulty))
+    def round(self, game) -> Round:
+        return self.use(game.id, _cached(self.ref.game, self.ref.seed, self.ref.difficulty))
 
     def header(self, game_id: str, round_: Round) -> None:
         st.caption(f"Lecturer view · {plain_text(self.student.name or self.student.student_id)}"
@@ -247,13 +250,13 @@ class RememberedPractice(RoundSource):
         self.remember(game_id, played.answer, score)
         return played.answer, score
 
-    def keep(self, game_id: str, round_: Round, answer: Mapping) -> Score | None:
-        score = GAMES[game_id].score(round_, answer)
+    def keep(self, game, round_: Round, answer: Mapping) -> Score | None:
+        score = game.score(round_, answer)
         new, played = practice.record(get_engine(), st.session_state["app.learner"], round_,
                                       dict(answer), score)
         if not new:
             score = _rescored(round_, played.answer)
             answer = played.answer
-        self.remember(game_id, answer, score)
+        self.remember(game.id, answer, score)
         sync_scoreboard()
         return score

@@ -18,7 +18,8 @@ from app_pages import teach_parts
 from app_pages.database import base_url, get_engine
 from games import GAMES
 from games.base import DIFFICULTIES
-from games.ui import friendly_errors, plain_text
+from games.text import plain as plain_text
+from games.ui import friendly_errors
 from homework.assignments import (
     AccessError,
     create_assignment,

@@ -7,7 +7,8 @@ import streamlit as st
 
 from app_pages.database import base_url, get_engine
 from games import GAMES, page_path
-from games.ui import cached_round, plain_text
+from games.text import plain as plain_text
+from games.ui import cached_round
 from homework import submissions
 from homework.assignments import (
     AccessError,
@@ -148,7 +149,7 @@ def exports_tab(assignment: Assignment) -> None:
 
 def _sheet(assignment: Assignment, who, solutions: bool) -> str:
     rounds = [(f"Item {r.position}, round {r.round_no}: {GAMES[r.game].title}",
-               cached_round(r.game, r.seed, r.difficulty))
+               cached_round(GAMES[r.game], r.seed, r.difficulty))
               for r in submissions.rounds_of(assignment, who.student_id)]
     spec = assignment.spec
     return sheet_html(spec.title, [(who.student_id, who.name, rounds)], solutions,

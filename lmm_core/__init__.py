@@ -27,7 +27,7 @@ from .errors import (
     LmmError,
     ModelSpecError,
 )
-from .formula import parse_formula
+from .formula import Formula, parse_formula
 from .pooling import pooling
 from .remedies import center_scale, drop_correlation, drop_random_slopes, relevel
 from .results import LmerFit
@@ -45,6 +45,7 @@ __all__ = [
     "drop_correlation",
     "drop_random_slopes",
     "parse_formula",
+    "Formula",
     "LmmError",
     "FormulaError",
     "DataError",

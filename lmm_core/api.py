@@ -20,7 +20,7 @@ __all__ = ["lmer"]
 def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
          check_conv: bool = True, data_name: str | None = None) -> LmerFit:
     """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
-    parsed = parse_formula(formula)
+    parsed = parse_formula(formula, getattr(data, "columns", None))  # names checked first
     mm = model_matrices(parsed, data)
     return fit_matrices(mm, reml, optimizer=optimizer, check_conv=check_conv,
                         data_name=data_name or "data")

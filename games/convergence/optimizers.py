@@ -1,8 +1,8 @@
 """The "try other optimizers" remedy: lme4's allFit on the round's maximal model (pure).
 
 all_fit refits with six optimizers, and two of them (COBYQA, trust-constr) take seconds on
-these models, so this is not part of make_round (which stays under 300 ms): the page calls
-:func:`optimizer_reveal` after the answer, with a spinner, and caches it by (seed, difficulty).
+these models, so this is not part of make_round (which stays under 300 ms): it is the game's
+slow reveal (GameSpec.slow), which the round loop runs once per round after the answer.
 The result is a pure function of the round.
 """
 
@@ -43,9 +43,12 @@ def _row(name: str, fit: dict | None, error: list[str], seconds: float, re_names
     return row
 
 
-def optimizer_reveal(round_: Round) -> dict:
+def optimizer_reveal(round_: Round, progress=None) -> dict:
     """allFit on the round's maximal model: a table, the points for a chart, the words, the
-    numbers, and a summary row for the remedies table ("row")."""
+    numbers, and a summary row for the remedies table ("row"). ``progress(done, total)`` hears
+    of the start and the end (all_fit reports nothing in between)."""
+    if progress is not None:
+        progress(0, 1)
     ctx = round_.context
     fit = lmm_core.lmer(ctx["formula"], round_.data)
     result = lmm_core.all_fit(fit)
@@ -76,6 +79,8 @@ def optimizer_reveal(round_: Round) -> dict:
                  f"{len(result.fits)} optimizers (numbers: {OPTIMIZER_WORDS[top]})",
     }
     text = _explanation(round_, fits, warn, numbers)
+    if progress is not None:
+        progress(1, 1)
     return {"table": table, "points": points, "explanation": text, "numbers": numbers,
             "row": row}
 

@@ -32,9 +32,18 @@ def model_case_ids() -> list[str]:
     return [cid for cid, c in reference()["cases"].items() if "formula" in c and "error" not in c]
 
 
+def data_path(recorded: str) -> Path:
+    """Where a case's CSV is: R read ../shared/data/X, which ships as simulators/data/X (the
+    same bytes), so that no test reads outside the project."""
+    path = Path(recorded)
+    if path.parts[:3] == ("..", "shared", "data"):
+        return ROOT / "simulators" / "data" / path.name
+    return ROOT / path
+
+
 def case_data(case_id: str) -> pd.DataFrame:
     """The data of a case, with R's factor columns as strings (numeric-looking ones sorted)."""
-    path = (ROOT / case(case_id)["data"]).resolve()
+    path = data_path(case(case_id)["data"])
     data = pd.read_csv(path)
     for name in data.columns:
         if data[name].dtype == object:
