@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from games import GAMES
+from games.answers import InvalidAnswer
 from games.base import Question, Round
 
 __all__ = ["right_answer", "wrong_answer", "Tolerance", "tolerance", "tolerances"]
@@ -25,8 +26,26 @@ def right_answer(round_: Round) -> dict:
 
 
 def wrong_answer(round_: Round) -> dict:
-    """An answer that is wrong on every question (what a guessing student might send)."""
-    return {q.id: _wrong_value(q, round_.solution[q.id]) for q in round_.questions}
+    """An answer that is wrong on every question (what a guessing student might send) and
+    that the game can still score: numbers move most of the way to one end of their range,
+    together, so that an interval's ends keep their order."""
+    others = {q.id: _wrong_value(q, round_.solution[q.id]) for q in round_.questions}
+    numbers = [q for q in round_.questions if q.kind == "number"]
+    for direction in (1, -1):
+        answer = others | {q.id: _moved(q, float(round_.solution[q.id]), direction)
+                           for q in numbers}
+        try:
+            GAMES[round_.game].score(round_, answer)
+        except InvalidAnswer:
+            continue
+        return answer
+    return others
+
+
+def _moved(q: Question, right: float, direction: int) -> float:
+    end = q.high if direction > 0 else q.low
+    room = abs(end - right) if end is not None else 10 * (abs(right) + 1)
+    return right + direction * 0.9 * room
 
 
 def _wrong_value(q: Question, right):

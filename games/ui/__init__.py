@@ -18,7 +18,6 @@ from .session import (
     record,
     show_notice,
 )
-from .sources import Refused, RoundSource, source
 from .show import (
     friendly_errors,
     key_numbers,
@@ -30,6 +29,7 @@ from .show import (
     style_table,
     user_text,
 )
+from .sources import Refused, RoundSource, source
 
 __all__ = [
     "play", "Form", "answer_form", "widget_key",
