@@ -81,7 +81,7 @@ def tolerance(round_: Round, question_id: str, steps: int = 30) -> Tolerance:
 
     def points(distance: float) -> int:
         """The fewest points over both sides (a symmetric tolerance must hold on both)."""
-        got = [game.score(round_, base | {question_id: value}).points
+        got = [_points(game, round_, base | {question_id: value})
                for value in (right - distance, right + distance)
                if (q.low is None or value >= q.low) and (q.high is None or value <= q.high)]
         return min(got) if got else 0
@@ -91,6 +91,14 @@ def tolerance(round_: Round, question_id: str, steps: int = 30) -> Tolerance:
     if partial <= full * (1 + 1e-6):
         return Tolerance(full, None, None)
     return Tolerance(full, partial, points((full + partial) / 2))
+
+
+def _points(game, round_: Round, answer: dict) -> int:
+    """The points of an answer; none for one the game refuses (an interval turned around)."""
+    try:
+        return game.score(round_, answer).points
+    except InvalidAnswer:
+        return 0
 
 
 def _span(q: Question, right: float) -> float:

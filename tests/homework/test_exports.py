@@ -124,3 +124,15 @@ def test_a_slash_in_a_title_stays_in_one_category_name():
 def test_bad_image_kind_is_refused():
     with pytest.raises(ValueError, match="images is one of"):
         moodle_xml("T", ITEMS[:1], 1, "s", images="gif")
+
+
+@pytest.mark.parametrize("difficulty", ["gentle", "tricky"])
+def test_every_game_exports_at_every_difficulty(difficulty):
+    """A few variants of each game (e.g. the bootstrap game's interval rounds, whose two ends
+    must stay in order) export without pictures."""
+    from homework.moodle import question_xml
+
+    for game_id, game in GAMES.items():
+        for seed in variant_seeds("secret", 1, 3):
+            xml = question_xml(game.make_round(seed, difficulty), f"{game_id} {seed}", "none")
+            assert ET.fromstring(xml).find("questiontext/text").text
