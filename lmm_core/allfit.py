@@ -23,6 +23,7 @@ from .bootstrap import parameter_names, sdcor_values
 from .devfun import fast_deviance
 from .errors import LmmError
 from .optimize import ALL_FIT, OPTIMIZERS, optimize_theta
+from .start import start_theta
 
 __all__ = ["all_fit", "AllFitResult"]
 
@@ -66,7 +67,7 @@ class AllFitResult:
 def _one(fit, devfun, name: str):
     start = time.perf_counter()
     try:
-        opt = optimize_theta(devfun, fit.mm.theta0, fit.mm.lower, name)
+        opt = optimize_theta(devfun, start_theta(fit.mm), fit.mm.lower, name)
         refit = merge_fit(fit.mm, fit.cp, fit.reml, devfun, opt, data_name=fit.data_name)
     except Exception as err:  # noqa: BLE001 - a failing optimizer is a result, not a crash
         return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - start

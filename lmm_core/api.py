@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from .checks import scale_message
 from .convergence import check_convergence
 from .design import ModelMatrices, model_matrices
 from .devfun import fast_deviance
@@ -15,6 +16,7 @@ from .errors import FitError
 from .formula import parse_formula
 from .optimize import DEFAULT, OptSummary, optimize_theta
 from .results import LmerFit
+from .start import start_theta
 
 __all__ = ["lmer", "fit_matrices", "merge_fit"]
 
@@ -24,6 +26,9 @@ def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str 
     """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
     parsed = parse_formula(formula)
     mm = model_matrices(parsed, data)
+    scale = scale_message(mm.X)
+    if scale:
+        mm = replace(mm, messages=(*mm.messages, scale))
     return fit_matrices(mm, reml, optimizer=optimizer, check_conv=check_conv,
                         data_name=data_name or "data")
 
@@ -41,7 +46,7 @@ def fit_matrices(mm: ModelMatrices, reml: bool, *, y: np.ndarray | None = None,
         mm = _with_response(mm, y)
     cp = cross_products(mm)
     devfun = fast_deviance(cp, reml).deviance
-    start = mm.theta0 if theta0 is None else np.asarray(theta0, float)
+    start = start_theta(mm) if theta0 is None else np.asarray(theta0, float)
     opt = optimize_theta(devfun, start, mm.lower, optimizer)
     return merge_fit(mm, cp, reml, devfun, opt, check_conv=check_conv, data_name=data_name)
 

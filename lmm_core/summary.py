@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import rformat as R
+from .checks import SCALE_MESSAGE
 
 __all__ = ["LmerSummary", "summarize", "build_summary"]
 
@@ -90,7 +91,8 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
         coefficients=coefficients,
         correlation=_correlation(fit.vcov()),
         ddf=ddf,
-        fit_warnings=tuple(m for m in fit.mm.messages if "rank deficient" in m),
+        fit_warnings=tuple(m for m in fit.mm.messages
+                           if "rank deficient" in m or m == SCALE_MESSAGE),
         convergence_messages=conv,
         optimizer=fit.opt.family,
         convergence_code=fit.opt.code,

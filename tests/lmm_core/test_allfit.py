@@ -15,6 +15,7 @@ import lmm_core
 from lmm_core import optimize
 from lmm_core.allfit import AllFitResult, all_fit
 from lmm_core.errors import LmmError
+from lmm_core.start import start_theta
 from tests.reference.cases import ROOT, case
 
 SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
@@ -69,7 +70,7 @@ def test_each_refit_starts_where_lmer_starts(fit, result, monkeypatch):
     monkeypatch.setitem(optimize.OPTIMIZERS, "bobyqa",
                         lambda fun, x0, lower, **kw: starts.append(x0) or real(fun, x0, lower))
     all_fit(fit, ["bobyqa"])
-    np.testing.assert_array_equal(starts[0], fit.mm.theta0)
+    np.testing.assert_array_equal(starts[0], start_theta(fit.mm))
     assert result.fits["nloptwrap.NLOPT_LN_BOBYQA"].objective == pytest.approx(fit.objective,
                                                                               abs=1e-9)
 

