@@ -23,11 +23,13 @@ from .errors import (
     ColumnNotFoundError,
     DataError,
     FitError,
+    FitTimeLimit,
     FormulaError,
     LmmError,
     ModelSpecError,
 )
 from .formula import parse_formula
+from .limits import FitCost, FitProgress, estimate_cost
 from .pooling import pooling
 from .remedies import center_scale, drop_correlation, drop_random_slopes, relevel
 from .results import LmerFit
@@ -51,4 +53,8 @@ __all__ = [
     "ColumnNotFoundError",
     "ModelSpecError",
     "FitError",
+    "FitTimeLimit",
+    "estimate_cost",
+    "FitCost",
+    "FitProgress",
 ]
