@@ -15,7 +15,8 @@ import os
 # This only takes effect if numpy has not been imported yet (the app and tests set it first).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from .allfit import all_fit  # noqa: E402
+from . import methods  # noqa: E402, F401 - registers LmerFit's summary(), confint(), ...
+from .allfit import all_fit
 from .anova import anova, anova_type3
 from .api import lmer
 from .bootstrap import bootstrap
@@ -31,6 +32,7 @@ from .errors import (
 from .formula import parse_formula
 from .limits import FitCost, FitProgress, estimate_cost
 from .pooling import pooling
+from .refit import refit
 from .remedies import center_scale, drop_correlation, drop_random_slopes, relevel
 from .results import LmerFit
 
@@ -39,6 +41,7 @@ __all__ = [
     "LmerFit",
     "anova",
     "anova_type3",
+    "refit",
     "bootstrap",
     "pooling",
     "all_fit",

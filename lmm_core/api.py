@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 
 from .checks import scale_message
-from .convergence import check_convergence
 from .design import ModelMatrices, model_matrices
 from .devfun import fast_deviance
-from .deviance import CrossProducts, cross_products, solve_pls
-from .errors import FitError
+from .deviance import CrossProducts, cross_products
 from .formula import parse_formula
 from .limits import FitProgress, check_limits, watched
 from .optimize import DEFAULT, OptSummary, optimize_theta
+from .refit import fit_parts, with_response
 from .results import LmerFit
 from .start import start_theta
 
@@ -58,7 +57,7 @@ def fit_matrices(mm: ModelMatrices, reml: bool, *, y: np.ndarray | None = None,
     limits: (start time, max_seconds, callback), as lmer() takes them.
     """
     if y is not None:
-        mm = _with_response(mm, y)
+        mm = with_response(mm, y)
     cp = cross_products(mm)
     devfun = fast_deviance(cp, reml).deviance
     if limits:
@@ -71,24 +70,5 @@ def fit_matrices(mm: ModelMatrices, reml: bool, *, y: np.ndarray | None = None,
 def merge_fit(mm: ModelMatrices, cp: CrossProducts, reml: bool, devfun, opt: OptSummary, *,
               check_conv: bool = True, data_name: str = "data") -> LmerFit:
     """Stage 4, lme4's mkMerMod: the optimizer's result, lme4's checks and the solution."""
-    if not np.isfinite(opt.fmin):
-        raise FitError(
-            "The model could not be fitted: the deviance is not finite at the estimates. "
-            "This happens when the response is constant or perfectly predicted by the fixed "
-            "effects. Check the response column and the fixed-effect terms."
-        )
-    messages = list(mm.messages)
-    if opt.warning:
-        messages.append(opt.warning)
-    conv = check_convergence(devfun, opt.theta, opt.fmin, mm.lower) if check_conv else None
-    if conv:
-        messages += conv.messages
-    pls = solve_pls(cp, opt.theta, reml)
-    return LmerFit(mm, cp, reml, opt, pls, tuple(messages), conv, data_name)
-
-
-def _with_response(mm: ModelMatrices, y) -> ModelMatrices:
-    y = np.asarray(y, dtype=float)
-    if y.shape != mm.y.shape:
-        raise ValueError(f"A new response needs {mm.n} values, got {y.shape}.")
-    return replace(mm, y=y)
+    return LmerFit(**fit_parts(mm, cp, reml, devfun, opt, check_conv=check_conv),
+                   data_name=data_name)
