@@ -29,7 +29,7 @@ from .errors import (
     LmmError,
     ModelSpecError,
 )
-from .formula import parse_formula
+from .formula import Formula, parse_formula
 from .limits import FitCost, FitProgress, estimate_cost
 from .pooling import pooling
 from .refit import refit
@@ -50,6 +50,7 @@ __all__ = [
     "drop_correlation",
     "drop_random_slopes",
     "parse_formula",
+    "Formula",
     "LmmError",
     "FormulaError",
     "DataError",

@@ -35,7 +35,7 @@ def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str 
     """
     started = time.perf_counter()
     check_limits(max_seconds, callback)
-    parsed = parse_formula(formula)
+    parsed = parse_formula(formula, getattr(data, "columns", None))  # names checked first
     mm = model_matrices(parsed, data)
     scale = scale_message(mm.X)
     if scale:

@@ -30,11 +30,11 @@ import pandas as pd
 import scipy.stats
 
 from .devfun import fast_deviance
-from .deviance import cross_products
+from .deviance import design_products
 from .errors import LmmError
 from .optimize import optimize_theta
 from .parameters import sdcor, variance_names
-from .simulate import as_generator, random_effects_matrix, resample_matrices, simulate_matrix
+from .simulate import as_generator, random_effects_matrix, resampled_design, simulate_matrix
 
 __all__ = ["bootstrap", "BootstrapResult", "parameter_names", "sdcor_values", "KINDS",
            "CI_METHODS"]
@@ -214,7 +214,7 @@ def _resampling(fit, n, gen, tally, tick, kind, group):
     term, theta0, lower = _group_term(fit, group), fit.theta, fit.mm.lower
     for i in range(n):
         try:
-            cp = cross_products(resample_matrices(fit.mm, kind, term, gen))
+            cp = design_products(*resampled_design(fit.mm, kind, term, gen)[:3])
             tally.store(i, *_refit(fast_deviance(cp, fit.reml), theta0, lower))
         except Exception as err:  # noqa: BLE001 - a failed replicate is data, not a crash
             tally.fail(i, err)

@@ -12,7 +12,8 @@ model's structure. fast_deviance() picks, from the cross-products alone, one of
 - Dense: otherwise, with few random effects in all (several factors, q > 2, or nearly
   collinear columns): the whole PLS system as one dense matrix and one LAPACK Cholesky
   (Penicillin: ~60x faster than the sparse bookkeeping);
-- Blocked: anything larger (the 70,000-row crossed design): deviance.make_deviance itself.
+- Blocked: anything larger (InstEval, the 70,000-row crossed design): blocked.TailSystem,
+  deviance.py's blocked algorithm with its sparse products turned into work done once.
 
 All three give make_deviance's value to rounding error (tests compare them), so the choice
 changes the time of a fit and nothing else. Each has deviance(theta) -> float (inf where the
@@ -30,7 +31,8 @@ import numpy as np
 import scipy.linalg.lapack
 import scipy.sparse as sp
 
-from .deviance import Block, CrossProducts, make_deviance, profiled_deviance, solve_pls
+from .blocked import TailSystem
+from .deviance import LOG2PI, Block, CrossProducts, profiled_deviance
 from .errors import LmmError
 
 __all__ = ["fast_deviance", "Levels", "OneFactor", "Dense", "Blocked", "DENSE_MAX",
@@ -161,12 +163,15 @@ class OneFactor:
 
     def _closures(self, cp: CrossProducts):
         """factor and deviance as closures over local names. The optimizer calls them ~40
-        times per fit and the arrays are tiny, so call overhead is the cost: hence ndarray.dot
-        (half the overhead of @ here), math on lists and no attribute lookups."""
+        times per fit (a bootstrap 40,000 times) and the arrays are tiny, so call overhead is
+        the cost: hence ndarray.dot (half the overhead of @ here), math on lists, one log of a
+        product where it cannot overflow, and no attribute lookups."""
         coef, D, G = self.levels.coef, self.levels.D, self.levels.weights(cp.A1t)
         att, k, n, p, reml = cp.Att.ravel(), cp.p + 1, cp.n, cp.p, self.reml
-        shape, potrf, log, sum_, inv = (D.shape[0], k * k), _potrf, np.log, np.add.reduce, \
-            np.reciprocal
+        shape, potrf, inv, log, prod = (D.shape[0], k * k), _potrf, np.reciprocal, math.log, \
+            math.prod
+        nu = n - p if reml else n
+        const = nu * (1.0 + LOG2PI - math.log(nu))
 
         def factor(theta: np.ndarray):
             """(lower Cholesky factor of S, LAPACK's info, |M_i| per level)."""
@@ -178,10 +183,14 @@ class OneFactor:
 
         def deviance(theta: np.ndarray) -> float:
             L, info, det = factor(theta)
-            diag = L.diagonal().tolist()
-            if info != 0 or not diag[-1] > 0:
+            *dx, dy = L.diagonal().tolist()
+            if info != 0 or not dy > 0:
                 return math.inf
-            return _from_diagonal(diag, float(sum_(log(det))), n, p, reml)
+            ldL2 = det.prod()  # each |M_i| >= 1: only overflow (to inf) can spoil it
+            ldL2 = log(ldL2) if ldL2 < math.inf else float(np.log(det).sum())
+            rx = prod(dx)
+            ldRX2 = 2.0 * log(rx) if 0.0 < rx < math.inf else 2.0 * sum(map(log, dx))
+            return ldL2 + (ldRX2 if reml else 0.0) + const + 2.0 * nu * log(dy)
 
         return factor, deviance
 
@@ -213,8 +222,8 @@ class Dense:
         level = np.arange(m)[:, None, None] * q
         A11 = np.zeros((m * q, m * q))
         A11[level + np.arange(q)[:, None], level + np.arange(q)] = cp.A11
-        Z1T, A1r = cp.A1t.reshape(m * q, k), cp.A1r.toarray()
-        Arr = cp.Arr.toarray() if sp.issparse(cp.Arr) else cp.Arr
+        Z1T = cp.A1t.reshape(m * q, k)
+        A1r, Arr = (a.toarray() if sp.issparse(a) else a for a in (cp.A1r, cp.Arr))
         self.C = np.block([[A11, A1r, Z1T], [A1r.T, Arr, cp.Art], [Z1T.T, cp.Art.T, cp.Att]])
         base = np.arange(m)[:, None] * q
         self.rows = np.concatenate([(base + first.lam_rows).ravel(), m * q + cp.lam_r_rows])
@@ -262,14 +271,25 @@ class Dense:
 
 
 class Blocked:
-    """Many random effects: deviance.py's blocked algorithm itself (make_deviance, solve_pls)."""
+    """Many random effects: blocked.TailSystem, the tail's Schur complement with its symbolic
+    work done once (one sparse or BLAS product and one LAPACK Cholesky per theta)."""
 
     def __init__(self, cp: CrossProducts, reml: bool):
-        self.cp, self.reml, self.deviance = cp, reml, make_deviance(cp, reml)
+        self.tail = TailSystem(cp)
+        self.n, self.p, self.reml, self.offset = cp.n, cp.p, reml, cp.beta_offset
+
+    def deviance(self, theta: np.ndarray) -> float:
+        pieces = self.tail.pieces(theta)
+        if pieces is None:
+            return math.inf
+        return profiled_deviance(*pieces, self.n, self.p, self.reml)
 
     def beta_sigma(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
-        pls = solve_pls(self.cp, theta, self.reml)
-        return pls.beta, pls.sigma
+        solved = self.tail.solve(np.asarray(theta, dtype=float))
+        if solved is None:
+            raise _not_positive_definite()
+        (_, _, pwrss), beta, _ = solved
+        return beta + self.offset, math.sqrt(pwrss / (self.n - self.p if self.reml else self.n))
 
     def with_response(self, cp: CrossProducts) -> Blocked:
         return Blocked(cp, self.reml)

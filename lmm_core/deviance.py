@@ -20,6 +20,7 @@ devfun.py picks faster exact specialisations of the deviance alone for the optim
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,7 +28,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from .design import ModelMatrices
+from .design import ModelMatrices, ReTerm
 
 __all__ = [
     "Block",
@@ -36,6 +37,7 @@ __all__ = [
     "PlsSolution",
     "blocks_of",
     "cross_products",
+    "design_products",
     "factorize",
     "profiled_deviance",
     "make_deviance",
@@ -69,17 +71,17 @@ class Block:
         return out
 
 
-def blocks_of(mm: ModelMatrices) -> tuple[Block, ...]:
+def blocks_of(reterms: Sequence[ReTerm]) -> tuple[Block, ...]:
     """Amalgamate lme4-ordered terms by grouping factor; the first block has the most levels."""
     groups: dict[str, list[int]] = {}
-    for k, t in enumerate(mm.reterms):
+    for k, t in enumerate(reterms):
         groups.setdefault(t.group, []).append(k)
-    offsets = np.cumsum([0] + [t.ntheta for t in mm.reterms])
+    offsets = np.cumsum([0] + [t.ntheta for t in reterms])
     blocks = []
     for group, members in groups.items():
         rows, cols, idx, slices, col = [], [], [], [], 0
         for k in members:
-            t = mm.reterms[k]
+            t = reterms[k]
             r, c = np.tril_indices(t.q)
             order = np.lexsort((r, c))  # column-major, like lme4's theta
             rows.append(col + r[order])
@@ -87,8 +89,8 @@ def blocks_of(mm: ModelMatrices) -> tuple[Block, ...]:
             idx.append(offsets[k] + np.arange(t.ntheta))
             slices.append((k, slice(col, col + t.q)))
             col += t.q
-        first = mm.reterms[members[0]]
-        Zi = np.column_stack([mm.reterms[k].Xi for k in members])
+        first = reterms[members[0]]
+        Zi = np.column_stack([reterms[k].Xi for k in members])
         blocks.append(Block(group, first.factor.codes, first.nlevels, Zi, tuple(slices),
                             np.concatenate(rows), np.concatenate(cols), np.concatenate(idx)))
     return tuple(blocks)
@@ -110,8 +112,8 @@ class CrossProducts:
     p: int
     A11: np.ndarray  # (m1, q1, q1)   Z1'Z1 per level of the first block
     A1t: np.ndarray  # (m1, q1, p+1)  Z1'[X y] per level
-    A1r: sp.csr_matrix  # (m1*q1, qr) Z1'Zr, sparse
-    Arr: sp.csr_matrix  # (qr, qr)  Zr'Zr, sparse (diagonal for one crossed factor)
+    A1r: sp.csr_matrix | np.ndarray  # (m1*q1, qr) Z1'Zr, sparse (empty ndarray if qr = 0)
+    Arr: sp.csr_matrix | np.ndarray  # (qr, qr)  Zr'Zr, sparse (diagonal for one crossed factor)
     Art: np.ndarray  # (qr, p+1) Zr'[X y]
     Att: np.ndarray  # (p+1, p+1) [X y]'[X y]
     lam_r_rows: np.ndarray  # sparsity pattern of the tail's block-diagonal Lambda
@@ -161,9 +163,11 @@ def _lambda_tail_pattern(blocks: tuple[Block, ...]):
 
 
 def _per_level(block: Block, T: np.ndarray) -> np.ndarray:
-    """(m, q, k): Z_i'T for each level i of the block."""
-    out = np.zeros((block.m, block.q, T.shape[1]))
-    np.add.at(out, block.codes, block.Zi[:, :, None] * T[:, None, :])
+    """(m, q, k): Z_i'T for each level i of the block (one weighted count per entry)."""
+    out = np.empty((block.m, block.q, T.shape[1]))
+    for a in range(block.q):
+        for b in range(T.shape[1]):
+            out[:, a, b] = np.bincount(block.codes, block.Zi[:, a] * T[:, b], block.m)
     return out
 
 
@@ -172,7 +176,7 @@ def _tail_products(blocks: tuple[Block, ...], T: np.ndarray, n: int):
     first, k = blocks[0], T.shape[1]
     m1q1 = first.m * first.q
     if len(blocks) == 1:
-        return sp.csr_matrix((m1q1, 0)), sp.csr_matrix((0, 0)), np.zeros((0, k))
+        return np.zeros((m1q1, 0)), np.zeros((0, 0)), np.zeros((0, k))  # no sparse overhead
     Zr = _z_tail(blocks, n)
     Z1 = sp.csr_matrix((first.Zi.ravel(), ((first.codes[:, None] * first.q
                                             + np.arange(first.q)).ravel(),
@@ -182,13 +186,18 @@ def _tail_products(blocks: tuple[Block, ...], T: np.ndarray, n: int):
 
 def cross_products(mm: ModelMatrices, y: np.ndarray | None = None) -> CrossProducts:
     """Precompute every product the deviance needs (for a new response, pass y)."""
-    blocks = blocks_of(mm)
-    y = mm.y if y is None else y
-    offset = np.linalg.lstsq(mm.X, y, rcond=None)[0] if mm.p else np.zeros(0)
-    T = np.column_stack([mm.X, y - mm.X @ offset])
+    return design_products(mm.reterms, mm.X, mm.y if y is None else y)
+
+
+def design_products(reterms: Sequence[ReTerm], X: np.ndarray, y: np.ndarray) -> CrossProducts:
+    """cross_products from the random-effects terms, X and y alone (a bootstrap sample's)."""
+    blocks = blocks_of(reterms)
+    n, p = X.shape
+    offset = np.linalg.lstsq(X, y, rcond=None)[0] if p else np.zeros(0)
+    T = np.column_stack([X, y - X @ offset])
     first = blocks[0]
-    return CrossProducts(blocks, mm.n, mm.p, _per_level(first, first.Zi), _per_level(first, T),
-                         *_tail_products(blocks, T, mm.n), T.T @ T,
+    return CrossProducts(blocks, n, p, _per_level(first, first.Zi), _per_level(first, T),
+                         *_tail_products(blocks, T, n), T.T @ T,
                          *_lambda_tail_pattern(blocks), offset)
 
 

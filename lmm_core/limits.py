@@ -71,7 +71,9 @@ class FitCost:
 
 def estimate_cost(formula, data: pd.DataFrame) -> FitCost:
     """The model's size and a rough fitting time, from its model matrices (no fit)."""
-    mm = model_matrices(parse_formula(formula) if isinstance(formula, str) else formula, data)
+    parsed = (parse_formula(formula, getattr(data, "columns", None))
+              if isinstance(formula, str) else formula)
+    mm = model_matrices(parsed, data)
     return cost_of(mm)
 
 

@@ -1,8 +1,9 @@
 """predict() for new data: the fitted model's design rebuilt on other rows.
 
 Factors keep the fitted data's levels (a fixed-effect level the model never saw is an error),
-scale() keeps the fitted data's mean and SD, and a grouping level the model never saw gets
-random effects of zero: the population prediction, as lme4's allow.new.levels = TRUE.
+scale() and poly() keep what they learned from the fitted data (as R's makepredictcall),
+offsets are added, and a grouping level the model never saw gets random effects of zero: the
+population prediction, as lme4's allow.new.levels = TRUE.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .design import model_matrix
+from .design import check_finite, model_matrix
 from .errors import DataError
-from .variables import Factor, as_factor, column, evaluate, interaction, recode
+from .evaluate import Evaluator, as_variable
+from .variables import Columns, Factor, as_factor, column, interaction, recode
 
 __all__ = ["predict"]
 
@@ -22,7 +24,7 @@ def predict(fit, newdata: pd.DataFrame | None = None, re_form: str | None = None
     population = _population_only(re_form)
     if newdata is None:
         mm = fit.mm
-        return mm.X @ fit.pls.beta if population else fit.fitted()
+        return mm.X @ fit.pls.beta + mm.offset if population else fit.fitted()
     if not isinstance(newdata, pd.DataFrame) or newdata.empty:
         raise DataError("newdata must be a DataFrame with at least one row.")
     mm = fit.mm
@@ -31,9 +33,14 @@ def predict(fit, newdata: pd.DataFrame | None = None, re_form: str | None = None
     X, names = model_matrix(mm.formula.fixed, values, len(newdata))
     index = {name: j for j, name in enumerate(names)}
     eta = X[:, [index[name] for name in mm.xnames]] @ fit.pls.beta
-    if population:
-        return eta
-    return eta + _random_part(fit, values, newdata)
+    for label in mm.formula.offsets:
+        eta = eta + values[label]
+    if not population:
+        eta = eta + _random_part(fit, values, newdata)
+    for value in values.values():  # a missing factor value makes the prediction missing
+        if isinstance(value, Factor):
+            eta = np.where(value.codes < 0, np.nan, eta)
+    return eta
 
 
 def _population_only(re_form) -> bool:
@@ -49,24 +56,30 @@ def _population_only(re_form) -> bool:
 
 
 def _new_value(expr, label, newdata, mm):
-    value = evaluate(expr, newdata, label, reference=mm.data)
+    value = as_variable(Evaluator(newdata, label, mm.transforms).value(expr), label)
+    value = check_finite(value, label)
     fitted = mm.values[label]
     if isinstance(fitted, Factor):
         if not isinstance(value, Factor):
-            value = as_factor(column(newdata, label).astype(str))
-        codes = recode(value, fitted.levels)
-        if np.any(codes < 0):
-            unseen = sorted({value.levels[c] for c, k in zip(value.codes, codes, strict=True)
-                             if k < 0})
-            raise DataError(
-                f"newdata has levels of {label!r} the model was not fitted with: "
-                f"{', '.join(map(repr, unseen))}. The fitted levels are "
-                f"{', '.join(map(repr, fitted.levels))}."
-            )
-        return Factor(codes, fitted.levels)
-    if isinstance(value, Factor):
-        raise DataError(f"Column {label!r} must be numeric in newdata, as it was in the fit.")
+            value = as_factor(pd.Series(value))
+        return _same_levels(value, fitted, label)
+    if isinstance(value, Factor) or isinstance(value, Columns) != isinstance(fitted, Columns):
+        raise DataError(f"{label!r} must be numeric in newdata, as it was in the fit.")
     return value
+
+
+def _same_levels(value: Factor, fitted: Factor, label: str) -> Factor:
+    """The new values coded in the fitted levels; a level the fit never saw is an error."""
+    codes = recode(value, fitted.levels)
+    unseen = sorted({value.levels[c] for c, k in zip(value.codes, codes, strict=True)
+                     if k < 0 <= c})
+    if unseen:
+        raise DataError(
+            f"newdata has levels of {label!r} the model was not fitted with: "
+            f"{', '.join(map(repr, unseen))}. The fitted levels are "
+            f"{', '.join(map(repr, fitted.levels))}."
+        )
+    return Factor(codes, fitted.levels)
 
 
 def _random_part(fit, values, newdata) -> np.ndarray:

@@ -14,15 +14,16 @@ A Remedy unpacks like a pair: ``formula, data = drop_correlation(formula, data)`
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError
 from .formula import parse_formula
-from .terms import Call, Formula, ModelTerms, Name, RandomTerm
+from .formula.deparse import Raw, bar_tree, deparse, join, terms_tree
+from .formula.nodes import Binary, Ident
+from .formula.terms import Call, Formula, ModelTerms, Name, RandomTerm
 from .variables import as_factor, column, expr_columns, is_factor_column
 
 __all__ = ["Remedy", "center_scale", "relevel", "drop_correlation", "drop_random_slopes",
@@ -34,48 +35,38 @@ class Remedy:
     """A new formula and data set, with a sentence saying what changed.
 
     ``scaling`` (center_scale only): the mean and SD each column was centred and divided by,
-    to translate coefficients back (slope per original unit = slope / sd).
+    to translate coefficients back (slope per original unit = slope / sd). ``parsed`` is the
+    new formula as a Formula, which lmer() takes without parsing it again.
     """
 
     formula: str
     data: pd.DataFrame | None
     note: str
     scaling: pd.DataFrame | None = None
+    parsed: Formula | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.parsed is None:  # the new formula, parsed once, for lmer(remedy.parsed, ...)
+            object.__setattr__(self, "parsed", parse_formula(self.formula))
 
     def __iter__(self):
         yield self.formula
         yield self.data
 
 
-# ----- formula text from parsed terms ----------------------------------------------------------
-def _label(formula: Formula, label: str) -> str:
-    """A variable as formula text: plain column names get backticks where R needs them."""
-    return _quoted(label) if isinstance(formula.variables.get(label), Name) else label
-
-
-def _terms_text(formula: Formula, intercept: bool, terms) -> str:
-    parts = [":".join(_label(formula, v) for v in term) for term in terms]
-    if not parts:
-        return "1" if intercept else "0"
-    return " + ".join(parts) if intercept else "0 + " + " + ".join(parts)
-
-
-def _group_text(term: RandomTerm) -> str:
-    return ":".join(_quoted(g) for g in term.group)
-
-
-def _quoted(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", name) else f"`{name}`"
-
-
+# ----- formula text from parsed terms (written by the one deparser) ---------------------------
 def _single(term: RandomTerm) -> bool:
     """One piece: the intercept alone, or one term without the intercept."""
     fx = term.effects
     return (fx.intercept and not fx.terms) or (not fx.intercept and len(fx.terms) == 1)
 
 
-def _random_text(formula: Formula, terms: tuple[RandomTerm, ...]) -> list[str]:
-    """Random terms as text; runs of one-piece terms on one factor become (a + b || g)."""
+def _group_node(term: RandomTerm):
+    return Ident(term.group[0], 0) if len(term.group) == 1 else Raw(term.group_name)
+
+
+def _random_trees(terms: tuple[RandomTerm, ...]) -> list:
+    """Random terms as trees; runs of one-piece terms on one factor become (a + b || g)."""
     out, i = [], 0
     while i < len(terms):
         j = i
@@ -83,27 +74,28 @@ def _random_text(formula: Formula, terms: tuple[RandomTerm, ...]) -> list[str]:
                and terms[j + 1].group == terms[i].group):
             j += 1
         run = terms[i : j + 1]
-        group = _group_text(run[0])
         if len(run) == 1:
-            fx = run[0].effects
-            out.append(f"({_terms_text(formula, fx.intercept, fx.terms)} | {group})")
+            out.append(bar_tree(run[0].effects, _group_node(run[0])))
         else:
-            intercept = any(t.effects.intercept for t in run)
-            pieces = [term for t in run for term in t.effects.terms]
-            out.append(f"({_terms_text(formula, intercept, pieces)} || {group})")
+            effects = ModelTerms(any(t.effects.intercept for t in run),
+                                 tuple(term for t in run for term in t.effects.terms))
+            out.append(bar_tree(effects, _group_node(run[0]), "||"))
         i = j + 1
     return out
 
 
-def formula_text(formula: Formula, random: tuple[RandomTerm, ...] | None = None) -> str:
+def formula_text(formula: Formula | str, random: tuple[RandomTerm, ...] | None = None) -> str:
     """Formula text that parses back to `formula` (with `random` terms if given)."""
-    fixed = _terms_text(formula, formula.fixed.intercept, formula.fixed.terms)
-    rhs = [fixed] + _random_text(formula, formula.random if random is None else random)
-    return f"{_label(formula, formula.response)} ~ {' + '.join(rhs)}"
+    formula = parse_formula(formula)
+    fixed = terms_tree(formula.fixed.intercept, formula.fixed.terms)
+    offsets = [Raw(label) for label in formula.offsets]
+    randoms = _random_trees(formula.random if random is None else random)
+    rhs = join("+", [fixed, *offsets, *randoms])
+    return deparse(Binary("~", formula.tree.left, rhs, 0))
 
 
 # ----- remedies on the random part -------------------------------------------------------------
-def drop_correlation(formula: str, data: pd.DataFrame | None = None) -> Remedy:
+def drop_correlation(formula: Formula | str, data: pd.DataFrame | None = None) -> Remedy:
     """``(x | g)`` -> ``(x || g)``: random intercepts and slopes, but no correlation.
 
     As lme4's ``||``, this splits the terms, not the columns of a factor: ``(0 + f | g)``
@@ -117,21 +109,24 @@ def drop_correlation(formula: str, data: pd.DataFrame | None = None) -> Remedy:
             split.append(t)
             continue
         if fx.intercept:
-            split.append(RandomTerm(ModelTerms(True, ()), t.group))
-        split += [RandomTerm(ModelTerms(False, (term,)), t.group) for term in fx.terms]
+            split.append(RandomTerm(ModelTerms(True, ()), t.group, t.name))
+        split += [RandomTerm(ModelTerms(False, (term,)), t.group, t.name) for term in fx.terms]
     if len(split) == len(parsed.random):
-        return Remedy(formula, data, "No random-effects term has a correlation to drop.")
+        return Remedy(parsed.text, data, "No random-effects term has a correlation to drop.",
+                      parsed=parsed)
     new = formula_text(parsed, tuple(split))
     return Remedy(new, data, f"Dropped the random-effects correlations: {new}")
 
 
-def drop_random_slopes(formula: str, data: pd.DataFrame | None = None) -> Remedy:
+def drop_random_slopes(formula: Formula | str, data: pd.DataFrame | None = None) -> Remedy:
     """Keep one random intercept per grouping factor, ``(1 | g)``, and drop every slope."""
     parsed = parse_formula(formula)
-    groups = list(dict.fromkeys(t.group for t in parsed.random))
-    simple = tuple(RandomTerm(ModelTerms(True, ()), g) for g in groups)
+    groups = dict((t.group, t.name) for t in reversed(parsed.random))
+    simple = tuple(RandomTerm(ModelTerms(True, ()), g, groups[g])
+                   for g in dict.fromkeys(t.group for t in parsed.random))
     if simple == parsed.random:
-        return Remedy(formula, data, "The model has random intercepts only: nothing to drop.")
+        return Remedy(parsed.text, data, "The model has random intercepts only: nothing to drop.",
+                      parsed=parsed)
     new = formula_text(parsed, simple)
     return Remedy(new, data, f"Kept random intercepts only: {new}")
 
@@ -140,7 +135,7 @@ def drop_random_slopes(formula: str, data: pd.DataFrame | None = None) -> Remedy
 def _default_columns(parsed: Formula, data: pd.DataFrame) -> list[str]:
     """Numeric columns used as plain fixed-effect predictors, and not inside a function
     other than scale() (centring x would break log(x) or sqrt(x))."""
-    plain = {v for term in parsed.fixed.terms for v in term
+    plain = {parsed.variables[v].id for term in parsed.fixed.terms for v in term
              if isinstance(parsed.variables.get(v), Name)}
     inside = set()
     for expr in parsed.variables.values():
@@ -150,7 +145,7 @@ def _default_columns(parsed: Formula, data: pd.DataFrame) -> list[str]:
     return [c for c in data.columns if c in plain - skip and not is_factor_column(data[c])]
 
 
-def center_scale(formula: str, data: pd.DataFrame, columns=None) -> Remedy:
+def center_scale(formula: Formula | str, data: pd.DataFrame, columns=None) -> Remedy:
     """Centre (subtract the mean) and scale (divide by the SD, ddof=1 as R's scale()) numeric
     predictors, keeping their names so the formula is unchanged.
 
@@ -179,10 +174,10 @@ def center_scale(formula: str, data: pd.DataFrame, columns=None) -> Remedy:
     scaling = pd.DataFrame(rows, columns=["column", "mean", "sd", "scaled"]).set_index("column")
     note = (f"Centred and scaled {', '.join(columns)}." if columns
             else "No numeric fixed-effect predictor to centre and scale.")
-    return Remedy(formula, out, note, scaling)
+    return Remedy(parsed.text, out, note, scaling, parsed=parsed)
 
 
-def relevel(formula: str, data: pd.DataFrame, column_name: str, reference) -> Remedy:
+def relevel(formula: Formula | str, data: pd.DataFrame, column_name: str, reference) -> Remedy:
     """Make ``reference`` the first level of a factor column, as R's relevel().
 
     The column becomes a pandas Categorical whose category order puts the reference first
@@ -218,4 +213,5 @@ def relevel(formula: str, data: pd.DataFrame, column_name: str, reference) -> Re
         c for c in categories if c != first])
     used = column_name in parsed.variables or column_name in parsed.grouping_variables
     note = f"{column_name!r} now has reference level {labels[matches[0]]!r}."
-    return Remedy(formula, out, note if used else note + " (The formula does not use it.)")
+    return Remedy(parsed.text, out, note if used else note + " (The formula does not use it.)",
+                  parsed=parsed)

@@ -217,11 +217,11 @@ class LmerFit:
         return total
 
     def fitted(self) -> np.ndarray:
-        """X beta + Z b for the rows used in the fit."""
-        return self.mm.X @ self.pls.beta + self._re_part()
+        """X beta + Z b (+ any offset) for the rows used in the fit."""
+        return self.mm.X @ self.pls.beta + self._re_part() + self.mm.offset
 
     def residuals(self) -> np.ndarray:
-        return self.mm.y - self.fitted()
+        return self.mm.y + self.mm.offset - self.fitted()  # mm.y is the response - offset
 
     def predict(self, newdata: pd.DataFrame | None = None, re_form: str | None = None):
         """Predictions; re_form='~0' gives the population level. New levels get b = 0."""

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 import scipy.stats
 
-from .deviance import factorize
+from .blocked import TailSystem
 from .errors import LmmError
 
 __all__ = [
@@ -65,16 +64,16 @@ def _compute(fit) -> VarparCovariance:
     k, p = len(theta), fit.mm.p
     nu = fit.nobs - p if fit.reml else fit.nobs
 
+    tail = TailSystem(fit.cp)  # the blocked factor with its symbolic work done once
+
     def state(t, full=True):
         """log-determinants, pwrss and (full=True) the unscaled vcov(beta) at theta = t."""
-        f = factorize(fit.cp, t)
-        if f is None:
+        solved = tail.solve(t) if full else tail.pieces(t)
+        if solved is None:
             return np.full(2 + p * p if full else 2, np.nan)
-        scalars = [f.ldL2 + (f.ldRX2 if fit.reml else 0.0), f.pwrss]
-        if not full:
-            return np.array(scalars)
-        rx_inv = scipy.linalg.solve_triangular(f.RX, np.eye(p), lower=True, check_finite=False)
-        return np.concatenate([scalars, (rx_inv.T @ rx_inv).ravel()])
+        ldL2, ldRX2, pwrss = solved[0] if full else solved
+        scalars = [ldL2 + (ldRX2 if fit.reml else 0.0), pwrss]
+        return np.concatenate([scalars, solved[2].ravel()]) if full else np.array(scalars)
 
     f0, grad, hess = _richardson_derivatives(state, theta, n_scalar=2)
     pwrss, unscaled = f0[1], f0[2:].reshape(p, p)

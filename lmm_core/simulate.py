@@ -28,7 +28,7 @@ from .errors import LmmError
 from .variables import Factor, expr_columns
 
 __all__ = ["simulate", "as_generator", "random_effects_matrix", "design_columns", "draw_rows",
-           "resample_matrices"]
+           "resample_matrices", "resampled_design"]
 
 
 def as_generator(rng) -> np.random.Generator:
@@ -118,7 +118,7 @@ def simulate(fit, nsim: int = 1, *, rng=None, use_u: bool = False, as_frame: boo
     and a `.sim` column numbering the simulations from 1, ready for lineups and plots.
     """
     nsim = _check_nsim(nsim)
-    sims = simulate_matrix(fit, nsim, as_generator(rng), use_u=use_u)
+    sims = simulate_matrix(fit, nsim, as_generator(rng), use_u=use_u) + fit.mm.offset[:, None]
     return _long_frame(fit, sims) if as_frame else sims
 
 
@@ -149,13 +149,18 @@ def _factor_rows(factor: Factor, idx, copy) -> Factor:
     return Factor(new.reshape(-1).astype(np.intp), labels)
 
 
-def _resampled(mm, idx, copy, term):
-    """ModelMatrices of the drawn rows, in the fit's term order (so theta keeps its layout).
+def resampled_design(mm, kind: str, term, rng: np.random.Generator):
+    """(random-effects terms, X, y) of one bootstrap sample of rows ("case") or of the levels
+    of ``term``'s grouping factor ("cluster", each drawn copy a level of its own): what a
+    refit needs, without the data frame (a bootstrap draws a thousand of them).
 
-    Rows of the fitted design are reused, so transforms such as scale() keep the original
-    data's centre and scale. In a cluster sample, every grouping factor built on the
-    resampled columns (the factor itself, or a nested a:b) tells drawn copies apart.
+    The terms keep the fit's order (so theta keeps its layout) and rows of the fitted design
+    are reused, so transforms such as scale() keep the original data's centre and scale. In a
+    cluster sample, every grouping factor built on the resampled columns (the factor itself,
+    or a nested a:b) tells drawn copies apart. Raises LmmError for a sample that cannot be
+    fitted (a constant fixed-effect column, a grouping factor left with one level).
     """
+    idx, copy = draw_rows(mm, kind, term, rng)
     columns = set(term.source.group)
     reterms = tuple(replace(t, Xi=t.Xi[idx], factor=_factor_rows(
         t.factor, idx, copy if copy is not None and columns & set(t.source.group) else None))
@@ -165,6 +170,13 @@ def _resampled(mm, idx, copy, term):
         raise LmmError("a fixed-effect column is constant or collinear in this sample "
                        "(for example a factor level that was not drawn)")
     check_reterms(list(reterms), len(idx), mm.formula)
+    return reterms, X, mm.y[idx], idx, copy
+
+
+def resample_matrices(mm, kind: str, term, rng: np.random.Generator):
+    """The fitted design (ModelMatrices, with its data frame) on a bootstrap sample: see
+    resampled_design."""
+    reterms, X, y, idx, copy = resampled_design(mm, kind, term, rng)
     values = {k: Factor(v.codes[idx], v.levels) if isinstance(v, Factor) else v[idx]
               for k, v in mm.values.items()}
     frame = mm.frame.iloc[idx]  # the index says which rows were drawn
@@ -172,11 +184,4 @@ def _resampled(mm, idx, copy, term):
         first = term.source.group[0]
         frame = frame.assign(**{first: [f"{v}#{k + 1}" for v, k in
                                         zip(frame[first].astype(str), copy, strict=True)]})
-    return replace(mm, y=mm.y[idx], X=X, reterms=reterms, frame=frame, values=values)
-
-
-def resample_matrices(mm, kind: str, term, rng: np.random.Generator):
-    """The fitted design on a bootstrap sample of its rows ("case") or of the levels of
-    ``term``'s grouping factor ("cluster", each drawn copy a level of its own)."""
-    idx, copy = draw_rows(mm, kind, term, rng)
-    return _resampled(mm, idx, copy, term)
+    return replace(mm, y=y, X=X, reterms=reterms, frame=frame, values=values)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import rformat as R
 from .checks import SCALE_MESSAGE
+from .formula import parse_formula
 
 __all__ = ["LmerSummary", "summarize", "build_summary"]
 
@@ -30,7 +31,8 @@ class LmerSummary:
     """summary(fit) as plain values; ``str()`` gives R's printout.
 
     title/object_class: R's header ("Linear mixed model fit by REML", "lmerMod");
-    formula: as R prints it (lme4 shows ``||`` expanded, lmerTest as written);
+    formula: as R prints it (lme4 shows ``||`` expanded, lmerTest as written), and
+    formula_lines: the same, broken over lines as R's deparse() does;
     reml_criterion (REML fits) or fit_stats (ML fits: AIC, BIC, logLik, deviance, df.resid);
     residuals: quantiles of the scaled residuals; random_effects: Groups, Name, Variance,
     Std.Dev. and correlations (Corr, Corr.1, ...); coefficients: fit.coef_table(ddf);
@@ -58,6 +60,7 @@ class LmerSummary:
     convergence_code: int
     optimizer_message: str
     messages: tuple[str, ...]
+    formula_lines: tuple[str, ...] = ()  # the formula as R breaks it over lines
 
     def __str__(self) -> str:
         return "\n".join(render(self))
@@ -75,10 +78,11 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
     design = set(fit.mm.messages)
     conv = tuple(m for m in fit.messages
                  if m not in design and m != fit.opt.warning)
+    lines = tuple(fit.mm.formula.deparse_lines(expand_bars=ddf is None))
     return LmerSummary(
         title=_title(reml, ddf),
         object_class="lmerMod" if ddf is None else "lmerModLmerTest",
-        formula=formula_text(fit.formula, expand_bars=ddf is None),
+        formula="".join(lines),
         data_name=fit.data_name,
         reml=reml,
         reml_criterion=fit.objective if reml else None,
@@ -98,6 +102,7 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
         convergence_code=fit.opt.code,
         optimizer_message=fit.opt.message,
         messages=tuple(fit.messages),
+        formula_lines=lines,
     )
 
 
@@ -144,108 +149,21 @@ def _corr_name(j: int) -> str:
 
 
 # ----- the formula as R's deparse() prints it --------------------------------------------------
-_SPACED = ("+", "-", "*", "|", "||", "~")
-_CUTOFF = 60  # deparse's width.cutoff
-
-
-def formula_text(text: str, expand_bars: bool = False) -> str:
+def formula_text(formula, expand_bars: bool = False) -> str:
     """The formula on one line with R's spacing; lme4 (expand_bars) expands ``||`` terms."""
-    return "".join(deparse_lines(text, expand_bars))
+    return "".join(deparse_lines(formula, expand_bars))
 
 
-def deparse_lines(text: str, expand_bars: bool = False) -> list[str]:
-    """R's deparse(formula): lines broken after an operator once a line passes 60 characters."""
-    try:
-        from .formula import _Parser, tokenize  # the AST; formula.py keeps the parser private
-
-        tree = _Parser(tokenize(text)).expression()
-    except Exception:  # already parsed once by lmer(); fall back to the text as written
-        return [text]
-    writer = _Deparser(expand_bars)
-    writer.node(tree)
-    return writer.finish()
-
-
-class _Deparser:
-    """deparse2buff for formula nodes: spacing, indentation and line breaks as R does them."""
-
-    def __init__(self, expand_bars: bool):
-        self.expand, self.lines, self.line, self.indent = expand_bars, [], None, 0
-
-    def write(self, s: str) -> None:
-        if self.line is None:
-            self.line = "".join("    " if i < 4 else "  " for i in range(self.indent))
-        self.line += s
-
-    def finish(self) -> list[str]:
-        return [*self.lines, self.line or ""]
-
-    def node(self, node) -> None:
-        from .formula_expand import Binary, CallNode, Ident, Number, Paren, Unary, format_number
-
-        match node:
-            case Ident(name=name):
-                self.write(name)
-            case Number(value=value):
-                self.write(format_number(value))
-            case CallNode(func=func, args=args):
-                self.write(func + "(")
-                for k, arg in enumerate(args):
-                    self.write(", " if k else "")
-                    self.node(arg)
-                self.write(")")
-            case Paren(inner=Binary(op="||") as bar) if self.expand:
-                self.write("(")
-                self.node(_expand_double_bar(bar))
-                self.write(")")
-            case Paren(inner=inner):
-                self.write("(")
-                self.node(inner)
-                self.write(")")
-            case Unary(op=op, operand=operand):
-                self.write(op)
-                self.node(operand)
-            case Binary(op=op, left=left, right=right):
-                self.binary(op, left, right)
-
-    def binary(self, op, left, right) -> None:
-        self.node(left)
-        if op not in _SPACED:
-            self.write(op)
-            self.node(right)
-            return
-        self.write(f" {op} ")
-        broke = len(self.line) > _CUTOFF
-        if broke:
-            self.indent += 1
-            self.lines.append(self.line)
-            self.line = None
-        self.node(right)
-        self.indent -= broke
-
-
-def _expand_double_bar(bar):
-    """lme4's expandDoubleVerts: (x || g) -> (1 | g) + (0 + x | g), as a formula tree."""
-    from .formula_expand import Binary, Ident, Number, Paren, random_terms
-
-    parts = random_terms(Binary("||", bar.left, Ident("g", bar.pos), bar.pos), {})
-    terms = []
-    for part in parts:
-        effects = part.effects
-        lhs = (Number(1, 0) if effects.intercept
-               else Binary("+", Number(0, 0), Ident(":".join(effects.terms[0]), 0), 0))
-        terms.append(Paren(Binary("|", lhs, bar.right, 0), 0))
-    tree = terms[0]
-    for term in terms[1:]:
-        tree = Binary("+", tree, term, 0)
-    return tree
+def deparse_lines(formula, expand_bars: bool = False) -> list[str]:
+    """R's deparse(formula) of a Formula or formula text (formula.deparse does the work)."""
+    return parse_formula(formula).deparse_lines(expand_bars)
 
 
 # ----- printing ----------------------------------------------------------------------------------
 def render(s: LmerSummary) -> list[str]:
     """print(summary(m)) line by line (lme4's print.summary.merMod)."""
     lines = _header(s.title, s.object_class)
-    lines += R.cat_fill(["Formula:", *deparse_lines(s.formula)])
+    lines += R.cat_fill(["Formula:", *(s.formula_lines or [s.formula])])
     lines += R.cat_fill(["   Data:", s.data_name]) + [""]
     lines += _criterion(s) + [""]
     q = R.zapsmall(list(s.residuals), DIGITS + 1)

@@ -1,33 +1,44 @@
-"""Evaluate formula variables on a DataFrame, and turn columns into factors the way R does.
+"""Formula variables as values, and columns turned into factors the way R does.
 
-Expressions come from the parser as small trees (terms.Name, Call, BinOp ...); they are
-evaluated by walking the tree, never with eval(), so only whitelisted functions can run.
+A variable evaluates (evaluate.py) to one of: a float array (NaN = missing), a ``Logical``
+(R's TRUE/FALSE/NA), a ``Factor`` (codes and levels) or ``Columns`` (a matrix such as
+``poly(x, 2)``). Factor levels follow R: numbers sort numerically and print as R prints them
+(``1e+05`` for a double, ``100000`` for an integer), TRUE/FALSE as R's logicals, and text sorts
+as R sorts it in a UTF-8 locale, by the Unicode Collation Algorithm (ICU's root collation,
+which R uses where ICU is available: letters case-insensitively first, lower case before upper
+case on ties, punctuation before digits before letters), so ``Banana`` comes before ``apple``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnNotFoundError, DataError
-from .terms import BinOp, Call, Name, Neg, Num
+from .errors import ColumnNotFoundError
 
 __all__ = [
     "Factor",
-    "evaluate",
+    "Logical",
+    "Columns",
     "expr_columns",
     "as_factor",
     "is_factor_column",
+    "is_logical_column",
     "interaction",
     "recode",
+    "column",
+    "level_label",
+    "sort_text",
+    "evaluate",
 ]
 
 
 @dataclass(frozen=True)
 class Factor:
-    """A categorical variable: integer codes 0..k-1 per row and the k level labels."""
+    """A categorical variable: integer codes 0..k-1 per row (-1 = missing) and k level labels."""
 
     codes: np.ndarray
     levels: tuple[str, ...]
@@ -36,37 +47,66 @@ class Factor:
     def nlevels(self) -> int:
         return len(self.levels)
 
+    def take(self, rows) -> Factor:
+        """The factor on some rows, unused levels dropped (model.frame's drop.unused.levels)."""
+        codes = self.codes[rows]
+        used = np.unique(codes[codes >= 0])
+        new = np.full(self.nlevels + 1, -1, dtype=np.intp)
+        new[used] = np.arange(len(used))
+        return Factor(new[codes], tuple(self.levels[k] for k in used))
+
+
+@dataclass(frozen=True)
+class Logical:
+    """R's logical vector: 1.0 TRUE, 0.0 FALSE, NaN NA. In a model matrix it is a factor
+    with the levels FALSE and TRUE (both, even if one is absent), as R's model.matrix does."""
+
+    values: np.ndarray
+
+    def as_factor(self) -> Factor:
+        codes = np.where(np.isnan(self.values), -1, self.values).astype(np.intp)
+        return Factor(codes, ("FALSE", "TRUE"))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A matrix-valued variable (poly(x, 2), dummy(f)): values (n, k) and the names R appends
+    to the label; a single column gets the label alone, as in R's model.matrix."""
+
+    values: np.ndarray
+    names: tuple[str, ...]
+
+    def __getitem__(self, rows) -> Columns:
+        """The rows `rows` (as an array's rows: bootstraps index variables this way)."""
+        return Columns(self.values[rows], self.names)
+
 
 def expr_columns(expr) -> set[str]:
-    """The data columns an expression reads."""
+    """The data columns an expression reads (R's constants such as pi included; the caller
+    knows which the data has)."""
+    from .formula.terms import Name
+
     if isinstance(expr, Name):
         return {expr.id}
-    if isinstance(expr, Call):
-        return set().union(*(expr_columns(a) for a in expr.args))
-    if isinstance(expr, BinOp):
-        return expr_columns(expr.left) | expr_columns(expr.right)
-    if isinstance(expr, Neg):
-        return expr_columns(expr.operand)
-    return set()
+    children = [*getattr(expr, "args", ()), *(v for _, v in getattr(expr, "kwargs", ()))]
+    children += [getattr(expr, a) for a in ("left", "right", "operand") if hasattr(expr, a)]
+    return set().union(*(expr_columns(c) for c in children))
+
+
+def is_logical_column(series: pd.Series) -> bool:
+    """A bool column, or an object column of True/False with missing values."""
+    if pd.api.types.is_bool_dtype(series):
+        return True
+    if series.dtype != object:
+        return False
+    present = series.dropna()
+    return len(present) > 0 and all(isinstance(v, bool | np.bool_) for v in present)
 
 
 def is_factor_column(series: pd.Series) -> bool:
     """R treats character, factor and logical columns as factors in a model matrix."""
-    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
-
-
-def evaluate(expr, frame: pd.DataFrame, label: str, reference: pd.DataFrame | None = None):
-    """Value of a formula variable: a float array, or a Factor for categorical columns.
-
-    ``reference`` is the data a model was fitted to: ``scale()`` then centres and scales new
-    data with the fitted data's mean and SD, as R's predict() does.
-    """
-    if isinstance(expr, Name):
-        series = column(frame, expr.id)
-        if is_factor_column(series):
-            return as_factor(series)
-        return series.to_numpy(dtype=float)
-    return _numeric(expr, frame, label, reference)
+    return (not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+            or is_logical_column(series))
 
 
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -75,110 +115,88 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name]
 
 
-_UNARY = {
-    "log": np.log,
-    "log2": np.log2,
-    "log10": np.log10,
-    "log1p": np.log1p,
-    "exp": np.exp,
-    "sqrt": np.sqrt,
-    "abs": np.abs,
-    "I": lambda x: x,
-    "scale": lambda x: (x - np.nanmean(x)) / np.nanstd(x, ddof=1),
-}
+def level_label(value) -> str:
+    """A level as R's as.character() prints it."""
+    from .formula.deparse import format_number
 
-_BINARY = {
-    "+": np.add,
-    "-": np.subtract,
-    "*": np.multiply,
-    "/": np.divide,
-    "^": np.power,
-}
-
-
-def _numeric(expr, frame: pd.DataFrame, label: str, reference=None) -> np.ndarray:
-    """Evaluate an arithmetic expression; every leaf must be numeric."""
-    if isinstance(expr, Num):
-        return np.full(len(frame), float(expr.value))
-    if isinstance(expr, Name):
-        series = column(frame, expr.id)
-        if is_factor_column(series):
-            raise DataError(
-                f"{label!r} does arithmetic on column {expr.id!r}, which is not numeric "
-                f"(it holds values like {series.iloc[0]!r}). Use a numeric column inside "
-                "log(), scale() or I()."
-            )
-        return series.to_numpy(dtype=float)
-    if isinstance(expr, Neg):
-        return -_numeric(expr.operand, frame, label, reference)
-    if isinstance(expr, BinOp):
-        return _checked(_BINARY[expr.op], _numeric(expr.left, frame, label, reference),
-                        _numeric(expr.right, frame, label, reference), label)
-    if isinstance(expr, Call) and expr.func == "scale" and reference is not None:
-        fitted = _numeric(expr.args[0], reference, label, reference)
-        new = _numeric(expr.args[0], frame, label, reference)
-        return (new - np.nanmean(fitted)) / np.nanstd(fitted, ddof=1)
-    if isinstance(expr, Call):
-        inner = _numeric(expr.args[0], frame, label, reference)
-        return _checked(_UNARY[expr.func], inner, None, label)
-    raise DataError(f"Cannot evaluate {label!r}.")
-
-
-def _checked(func, a, b, label):
-    """Apply func; values that turn non-finite from finite inputs are an error, not NA."""
-    with np.errstate(all="ignore"):
-        out = func(a) if b is None else func(a, b)
-    inputs_ok = np.isfinite(a) if b is None else np.isfinite(a) & np.isfinite(b)
-    if np.any(inputs_ok & ~np.isfinite(out)):
-        raise DataError(
-            f"{label!r} gives values that are not finite numbers (for example log of zero or "
-            "of a negative number, or division by zero). Check the column's values or choose "
-            "another transform, e.g. log(x + 1)."
-        )
-    return out
-
-
-def _level_label(value) -> str:
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, bool | np.bool_):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+    if isinstance(value, int | np.integer):
         return str(int(value))
+    if isinstance(value, float | np.floating):
+        return format_number(float(value))
     return str(value)
+
+
+@cache
+def _collator():
+    import pyuca
+
+    return pyuca.Collator()
+
+
+def sort_text(labels) -> list[str]:
+    """Text sorted as R sorts it in a UTF-8 locale (ICU root collation; ties by code point)."""
+    key = _collator().sort_key
+    return sorted(labels, key=lambda s: (key(s), s))
 
 
 def as_factor(series: pd.Series) -> Factor:
     """Codes and levels as R's factor(): categories keep their order, others sort."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         present = series.cat.remove_unused_categories()
-        levels = tuple(map(_level_label, present.cat.categories))
-        return Factor(present.cat.codes.to_numpy(), levels)
-    values = series.to_numpy()
-    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        uniques, codes = np.unique(values, return_inverse=True)
-    else:
-        strings = np.asarray([str(v) for v in values], dtype=object)
-        uniques, codes = np.unique(strings, return_inverse=True)
-    return Factor(codes.astype(np.intp), tuple(_level_label(u) for u in uniques))
+        levels = tuple(map(level_label, present.cat.categories))
+        return Factor(present.cat.codes.to_numpy().astype(np.intp), levels)
+    if is_logical_column(series) or pd.api.types.is_numeric_dtype(series):
+        codes, uniques = pd.factorize(series.to_numpy(), sort=True)
+        return Factor(codes.astype(np.intp), tuple(level_label(u) for u in uniques))
+    present = series.notna().to_numpy()
+    found, uniques = pd.factorize(series[present].astype(str).to_numpy())
+    labels = [str(u) for u in uniques]
+    ordered = sort_text(labels)
+    rank = {label: k for k, label in enumerate(ordered)}
+    mapping = np.array([rank[label] for label in labels], dtype=np.intp)
+    codes = np.full(len(series), -1, dtype=np.intp)
+    codes[present] = mapping[found]
+    return Factor(codes, tuple(ordered))
 
 
-def interaction(factors: list[Factor]) -> Factor:
-    """R's ``factor(a:b)``: levels "a:b" with the first factor slowest, unused levels dropped."""
+def interaction(factors: list[Factor], sep: str = ":", first_fastest: bool = False) -> Factor:
+    """The combinations of factors that occur: R's ``a:b`` (sep ":", the first factor varying
+    slowest) or ``interaction(a, b)`` (sep ".", the first fastest); missing if any is."""
+    order = list(reversed(factors)) if first_fastest else factors
     codes = np.zeros(len(factors[0].codes), dtype=np.int64)
-    for f in factors:
-        codes = codes * f.nlevels + f.codes
-    used, new_codes = np.unique(codes, return_inverse=True)
+    missing = np.zeros(len(codes), dtype=bool)
+    for f in order:
+        codes = codes * f.nlevels + np.maximum(f.codes, 0)
+        missing |= f.codes < 0
+    used, new_codes = np.unique(codes[~missing], return_inverse=True)
     labels = []
     for combined in used:
         parts = []
-        for f in reversed(factors):
+        for f in reversed(order):
             combined, code = divmod(int(combined), f.nlevels)
             parts.append(f.levels[code])
-        labels.append(":".join(reversed(parts)))
-    return Factor(new_codes.astype(np.intp), tuple(labels))
+        labels.append(sep.join(reversed(parts) if not first_fastest else parts))
+    out = np.full(len(codes), -1, dtype=np.intp)
+    out[~missing] = new_codes.reshape(-1)
+    return Factor(out, tuple(labels))
 
 
 def recode(factor: Factor, levels: tuple[str, ...]) -> np.ndarray:
     """Codes of ``factor`` in another factor's ``levels``; -1 where a level is new."""
     position = {level: k for k, level in enumerate(levels)}
-    mapping = np.array([position.get(level, -1) for level in factor.levels], dtype=np.intp)
-    return mapping[factor.codes] if len(mapping) else factor.codes
+    mapping = np.array([position.get(level, -1) for level in factor.levels] + [-1],
+                       dtype=np.intp)
+    return mapping[factor.codes]
+
+
+def evaluate(expr, frame: pd.DataFrame, label: str, learned: dict | None = None):
+    """Value of a formula variable on `frame`: a float array, a Factor or Columns.
+
+    ``learned`` holds what scale() and poly() learned from the fitted data (their centre,
+    scale and coefficients), which predict() reuses on new data as R's makepredictcall does.
+    """
+    from .evaluate import Evaluator, as_variable
+
+    return as_variable(Evaluator(frame, label, learned).value(expr), label)

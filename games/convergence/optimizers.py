@@ -1,8 +1,8 @@
 """The "try other optimizers" remedy: lme4's allFit on the round's maximal model (pure).
 
-all_fit refits with lme4's allFit optimizers (five of its seven; a few tenths of a second on
-these models), so this is not part of make_round (which stays under 300 ms): the page calls
-:func:`optimizer_reveal` after the answer, with a spinner, and caches it by (seed, difficulty).
+all_fit refits with lme4's allFit optimizers (five of its seven; under 0.1 s on these
+models), so this is not part of make_round (which stays under 300 ms): it is the game's
+slow reveal (GameSpec.slow), which the round loop runs once per round after the answer.
 The result is a pure function of the round.
 """
 
@@ -42,9 +42,12 @@ def _row(name: str, fit: dict | None, error: list[str], seconds: float, re_names
     return row
 
 
-def optimizer_reveal(round_: Round) -> dict:
+def optimizer_reveal(round_: Round, progress=None) -> dict:
     """allFit on the round's maximal model: a table, the points for a chart, the words, the
-    numbers, and a summary row for the remedies table ("row")."""
+    numbers, and a summary row for the remedies table ("row"). ``progress(done, total)`` hears
+    of the start and the end (all_fit reports nothing in between)."""
+    if progress is not None:
+        progress(0, 1)
     ctx = round_.context
     fit = lmm_core.lmer(ctx["formula"], round_.data)
     result = lmm_core.all_fit(fit)
@@ -75,6 +78,8 @@ def optimizer_reveal(round_: Round) -> dict:
                  f"{len(result.fits)} optimizers (numbers: {OPTIMIZER_WORDS[top]})",
     }
     text = _explanation(round_, fits, warn, numbers)
+    if progress is not None:
+        progress(1, 1)
     return {"table": table, "points": points, "explanation": text, "numbers": numbers,
             "row": row}
 

@@ -7,24 +7,23 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.mixture import GAME
 from games.mixture import charts as mix_charts
-from games.mixture.fits import MODELS, ROWS, SHORT, r_printouts
-from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
+from games.mixture.reveal import MODELS, ROWS, SHORT, r_printouts
+from games.ui import p_value_text, play, round_cache, show_chart, style_table
 
 TITLES = {"no_group": "Without group: one normal curve for everybody",
           "group_fixed": "Group as fixed effect: each group its own centre",
           "two_sds": "One SD per group: each group its own spread"}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _averages_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _averages_spec(round_: Round) -> dict:
     return charts.to_spec(charts.style(mix_charts.averages_chart(round_.data), height=380))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _baseline_specs(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _baseline_specs(round_: Round) -> dict:
     details = round_.reveal.details
     values = [v for k in details["baselines"] for v in details["baselines"][k]]
     pad = 0.08 * (max(values) - min(values))
@@ -34,14 +33,13 @@ def _baseline_specs(seed: int, difficulty: str) -> dict:
         height=330)) for key in details["baselines"]}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _printouts(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _printouts(round_: Round) -> dict:
     return r_printouts(round_.data, [round_.context["trap"], round_.context["right"]])
 
 
-def ask(round_: Round):
-    show_chart(_averages_spec(round_.seed, round_.difficulty),
+def show_question(round_: Round) -> None:
+    show_chart(_averages_spec(round_),
                "Stacked dots: each participant's average value, first all participants "
                "together, then group A (circles) and group B (triangles).")
     st.caption("Each dot is one participant's average over all their measurements. Top row: "
@@ -49,7 +47,6 @@ def ask(round_: Round):
                "normal distribution. Below: the same dots split by group.")
     with st.expander("The data"):
         st.dataframe(round_.data, hide_index=True, height=240)
-    return choice_form(round_, "mixture.form")
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
@@ -99,7 +96,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     st.subheader("The models, side by side")
     _side_by_side(round_, answer)
     st.markdown("\n\n".join(paragraphs[:2]))
-    specs = _baseline_specs(round_.seed, round_.difficulty)
+    specs = _baseline_specs(round_)
     for key, spec in specs.items():
         st.markdown(f"**{TITLES[key]}**")
         show_chart(spec, f"{SHORT[key]}: each participant's estimated control level as a dot "
@@ -117,7 +114,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
 def _more(round_: Round) -> None:
     details, tables = round_.reveal.details, round_.reveal.tables
     with st.expander("The same fits as R prints them"):
-        for key, text in _printouts(round_.seed, round_.difficulty).items():
+        for key, text in _printouts(round_).items():
             st.markdown(f"**{SHORT[key]}**")
             st.code(text, language=None)
         st.markdown("**anova()**")
@@ -135,4 +132,5 @@ def _more(round_: Round) -> None:
         st.table(_styled(pd.DataFrame(tables["raw"])))
 
 
-play("mixture", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

@@ -7,10 +7,11 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.nesting import GAME
 from games.nesting import charts as nest_charts
 from games.nesting.designs import RANDOM
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
-from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
+from games.ui import p_value_text, play, round_cache, show_chart, style_table
 
 ROW_HELP = {
     "REML criterion": "lower fits better; comparable here because the fixed effects are the "
@@ -20,16 +21,15 @@ ROW_HELP = {
 }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _diagram_spec(seed: int, difficulty: str) -> dict:
-    diagram = cached_round("nesting", seed, difficulty).context["diagram"]
+@round_cache
+def _diagram_spec(round_: Round) -> dict:
+    diagram = round_.context["diagram"]
     return charts.to_spec(charts.style(nest_charts.diagram_chart(diagram),
                                        height=nest_charts.diagram_height(diagram)))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _data_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _data_spec(round_: Round) -> dict:
     data = round_.data
     if round_.context["family"] == "items":
         chart = nest_charts.reading_chart(data)
@@ -38,15 +38,14 @@ def _data_spec(seed: int, difficulty: str) -> dict:
     return charts.to_spec(charts.style(chart, height=360))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _printouts(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _printouts(round_: Round) -> dict:
     context = round_.context
     return r_printouts(round_.data, context["family"], [context["right"], context["trap"]])
 
 
 def _diagram(round_: Round) -> None:
-    show_chart(_diagram_spec(round_.seed, round_.difficulty),
+    show_chart(_diagram_spec(round_),
                f"Diagram of the design: {round_.context['diagram']['titles'][0]} on the left, "
                f"{round_.context['diagram']['titles'][1]} on the right, joined by lines; each "
                f"line is {round_.context['diagram']['note']}.")
@@ -55,7 +54,7 @@ def _diagram(round_: Round) -> None:
 
 def _data_picture(round_: Round) -> None:
     items = round_.context["family"] == "items"
-    show_chart(_data_spec(round_.seed, round_.difficulty),
+    show_chart(_data_spec(round_),
                "Stacked dots: each word's and each participant's average reading time."
                if items else "Each class's average extraversion minus its school's, per "
                              "school, written as its letter, with lines joining classes that "
@@ -67,7 +66,7 @@ def _data_picture(round_: Round) -> None:
                "classes with the same letter across schools.")
 
 
-def ask(round_: Round):
+def show_question(round_: Round) -> None:
     if round_.context["show_diagram"]:
         _diagram(round_)
     _data_picture(round_)
@@ -79,7 +78,6 @@ def ask(round_: Round):
         st.table(counts)
     st.markdown("**The first rows of the data**")
     st.dataframe(data.head(10), hide_index=True)
-    return choice_form(round_, "nesting.form")
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
@@ -128,9 +126,8 @@ def _shown(round_: Round, answer: dict) -> list[str]:
     return keys
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _spread_spec(seed: int, difficulty: str, keys: tuple, names: tuple) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _spread_spec(round_: Round, keys: tuple, names: tuple) -> dict:
     family = round_.context["family"]
     rows = nest_charts.spread_rows(round_.reveal.tables["fits"], dict(zip(keys, names,
                                                                           strict=True)), family)
@@ -163,7 +160,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     _side_by_side(round_, answer)
     keys = _shown(round_, answer)
     names = tuple(_lettered(keys, round_, answer)[1])
-    show_chart(_spread_spec(round_.seed, round_.difficulty, tuple(keys), names),
+    show_chart(_spread_spec(round_, tuple(keys), names),
                "Bars: the SD each model gives each source of variation, one bar per model, "
                "labelled with the model's letter and the SD.")
     st.markdown(round_.reveal.explanation)
@@ -175,7 +172,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
             p_value_text, subset=["Pr(>Chisq)"]))
     details = round_.reveal.details
     with st.expander("The two main fits as R prints them"):
-        for key, text in _printouts(round_.seed, round_.difficulty).items():
+        for key, text in _printouts(round_).items():
             st.markdown(f"**{_name(key, round_, answer)}**")
             st.code(text, language=None)
         if "anova" in details:
@@ -196,4 +193,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                     + ", ".join(f"**{g}** {v:g}" for g, v in truth.items()) + ".")
 
 
-play("nesting", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

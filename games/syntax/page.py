@@ -7,14 +7,13 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.syntax import GAME, logic
 from games.syntax import catalogue as cat
 from games.syntax import charts as syntax_charts
-from games.syntax import logic
 from games.syntax.fits import N_X
-from games.ui import cached_round, choice_form, play, show_chart
+from games.ui import Form, play, round_cache, show_chart, user_text
 from lmm_core.errors import FormulaError
 
-GAME = "syntax"
 HEIGHT = 390
 LEGEND = ("Thin dark lines: one fitted line per {g_one} (lmer's coef()). Thick dashed orange "
           "line: the average line (fixed effects). Grey dots: the measurements.")
@@ -48,10 +47,9 @@ def _spec(round_: Round, frame, points, title, domain) -> dict:
     return charts.to_spec(charts.style(chart, height=HEIGHT))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _study_specs(seed: int, difficulty: str, titled: bool) -> dict:
+@round_cache
+def _study_specs(round_: Round, titled: bool) -> dict:
     """One picture per study (titled with its formula for the reveal), on one y scale."""
-    round_ = cached_round(GAME, seed, difficulty)
     ctx, data = round_.context, round_.data
     frames = {k: _frame(round_, ctx["lines"][k], ctx["fixef"][k]) for k in ctx["studies"]}
     domain = syntax_charts.y_domain(pd.concat([*(f["y"] for f in frames.values()),
@@ -75,39 +73,32 @@ def _pairs(items: list) -> list[list]:
 
 
 # ----- asking ------------------------------------------------------------------------------
-def _ask_plot(round_: Round):
-    specs = _study_specs(round_.seed, round_.difficulty, False)
-    st.caption(LEGEND.format(**_words(round_)))
-    with st.form("syntax.form"):
-        picks = {}
-        for row in _pairs(round_.context["studies"]):
-            for col, label in zip(st.columns(2), row, strict=False):
-                q = round_.question(label)
-                show_chart(specs[label], _study_alt(label, round_), where=col)
-                picks[label] = col.radio(q.text, [o.value for o in q.options], index=None,
-                                         format_func=q.label_of, key=f"syntax.form.{label}")
-        submitted = st.form_submit_button("Check my answer", type="primary")
-    if not submitted:
-        return None
-    if any(v is None for v in picks.values()):
-        st.warning("Pick a formula for every study, then check.")
-        return None
-    return picks
+def _rows(round_: Round) -> list[list[str]]:
+    """Plot rounds: the studies two by two, each question under its picture."""
+    if round_.context["variant"] != "plot":
+        return [[q.id] for q in round_.questions]
+    return _pairs(round_.context["studies"])
 
 
-def ask(round_: Round):
-    variant = round_.context["variant"]
-    if variant == "plot":
-        return _ask_plot(round_)
-    if variant == "write":
-        return choice_form(round_, "syntax.form", check=lambda a: logic.check_answer(round_, a))
-    return choice_form(round_, "syntax.form")
+def _before_row(round_: Round, row: list[str], columns) -> None:
+    if round_.context["variant"] != "plot":
+        return
+    specs = _study_specs(round_, False)
+    for column, label in zip(columns, row, strict=True):
+        show_chart(specs[label], _study_alt(label, round_), where=column)
+
+
+def show_question(round_: Round) -> None:
+    if round_.context["variant"] == "plot":
+        st.caption(LEGEND.format(**_words(round_)))
+
+
+FORM = Form(rows=_rows, before_row=_before_row)
 
 
 # ----- the reveal --------------------------------------------------------------------------
-@st.cache_data(max_entries=256, show_spinner="Fitting your formula…")
-def _typed(seed: int, difficulty: str, text: str) -> dict | None:
-    round_ = cached_round(GAME, seed, difficulty)
+@round_cache(show_spinner="Fitting your formula…")
+def _typed(round_: Round, text: str) -> dict | None:
     try:
         return logic.typed_report(round_, text)
     except FormulaError:
@@ -116,7 +107,7 @@ def _typed(seed: int, difficulty: str, text: str) -> dict | None:
 
 def _reveal_plot(round_: Round, answer: dict) -> None:
     ctx = round_.context
-    specs = _study_specs(round_.seed, round_.difficulty, True)
+    specs = _study_specs(round_, True)
     st.subheader("Which formula drew which lines")
     st.markdown(round_.reveal.explanation.split("\n\n")[0])
     for row in _pairs(ctx["studies"]):
@@ -137,7 +128,7 @@ def _your_summary(round_: Round, answer: dict) -> tuple[str, dict | None, dict |
     """The learner's formula, its fit summary and (typed rounds) the full report."""
     ctx = round_.context
     if ctx["variant"] == "write":
-        report = _typed(round_.seed, round_.difficulty, answer["formula"])
+        report = _typed(round_, answer["formula"])
         return answer["formula"], (report or {}).get("summary"), report
     picked = answer[round_.questions[0].id]
     return ctx["formulas"][picked], round_.reveal.details["summaries"].get(picked), None
@@ -173,10 +164,10 @@ def _reveal_formula(round_: Round, answer: dict, score: Score) -> None:
     why_not = details["summaries"].get(details.get("why_not") or "", {}).get("formula")
     repeated = why_not is not None and logic.same_model(yours, why_not)
     if not score.correct and not repeated:
-        st.markdown(f"**Your formula, `{yours}`, on these data.**")
+        st.markdown(f"**Your formula, {user_text(yours)}, on these data.**")
         if report is not None:
             st.markdown("\n".join(f"- {line}" for line in report["read"]))
-            st.markdown(f"Written out in full: `{report['spelled']}`")
+            st.markdown(f"Written out in full: {user_text(report['spelled'])}")
             if report["contrast"]:
                 st.markdown(report["contrast"])
         else:
@@ -206,4 +197,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         _reveal_formula(round_, answer, score)
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question, form=FORM)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.tails import GAME
 from games.tails import charts as tail_charts
-from games.tails.logic import ALPHA
-from games.ui import cached_round, choice_form, play, show_chart, style_table
+from games.tails.reveal import ALPHA
+from games.ui import play, round_cache, show_chart, style_table
 
 HEIGHT = 340
 
@@ -24,16 +25,11 @@ def _f_spec(df: float, f: float, title: str) -> dict:
     return charts.to_spec(charts.style(tail_charts.f_chart(df, f, title), height=HEIGHT))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _data_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("tails", seed, difficulty)
+@round_cache
+def _data_spec(round_: Round) -> dict:
     chart = charts.condition_plot(round_.data, round_.context["response"],
                                   round_.context["unit"])
     return charts.to_spec(charts.style(chart, height=380))
-
-
-def ask(round_: Round):
-    return choice_form(round_, "tails.form")
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
@@ -47,7 +43,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     st.markdown("**Every possible test on these data**")
     st.dataframe(style_table(round_.reveal.tables["tests"], 4), hide_index=True)
     with st.expander("The data: each participant's two measurements"):
-        show_chart(_data_spec(round_.seed, round_.difficulty),
+        show_chart(_data_spec(round_),
                    "Each participant's values in the control and treatment conditions, "
                    "joined by a line, with the condition means as diamonds.")
         st.dataframe(round_.data, hide_index=True, height=240)
@@ -93,4 +89,5 @@ def _anova_pictures(num: dict) -> None:
     st.metric("p-value (the same for F and two-tailed t)", f"{num['p_two-sided']:.4f}")
 
 
-play("tails", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal)

@@ -12,7 +12,7 @@ import pytest
 import simulators
 from tests.app.test_browser import _page, _shot, _wait_idle
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FORMULA_BOX = "Model formula (lme4 syntax)"
 

@@ -14,19 +14,19 @@ import pandas as pd
 import pytest
 
 import lmm_core
-from lmm_core import devfun
+import simulators
+from lmm_core import blocked, devfun
 from lmm_core.devfun import Blocked, Dense, OneFactor, fast_deviance
 from lmm_core.deviance import cross_products, make_deviance, solve_pls
 from lmm_core.optimize import optimize_theta
 
 ROOT = Path(__file__).resolve().parents[2]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 def random_thetas(fit, count: int):
@@ -90,6 +90,36 @@ def test_large_designs_take_the_blocked_path(sleep, monkeypatch):
     one = lmm_core.lmer("Reaction ~ Days + (Days | Subject)", sleep)
     monkeypatch.setattr(devfun, "WEIGHTS_MAX", 100)
     assert isinstance(fast_deviance(one.cp, True), Blocked)
+
+
+@pytest.mark.parametrize(("formula", "file", "settings", "path"), [
+    ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin.csv",
+     {"SPARSE_MIN": 0, "SPARSE_DENSITY": 2.0, "PAIR_COST": 0.0}, "cholmod"),
+    ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin.csv", {"PAIR_COST": 0.0}, "pairs"),
+    ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin.csv", {"PAIR_COST": 1e9}, "dense"),
+    ("Reaction ~ Days + (Days | Subject) + (Days | g)", None, {"PAIR_COST": 0.0},
+     "pairs"),  # slopes in the tail
+    ("Reaction ~ Days + (Days | Subject) + (Days | g)", None, {"PAIR_COST": 1e9}, "dense"),
+    ("Reaction ~ Days + (Days | g) + (1 | Subject)", None,
+     {"SPARSE_MIN": 0, "SPARSE_DENSITY": 2.0, "PAIR_COST": 0.0}, "cholmod"),  # q = 2 first
+])
+def test_blocked_paths_equal_engine(sleep, monkeypatch, formula, file, settings, path):
+    """blocked.TailSystem's three ways to the tail's factor (B's pairs into a dense or a CHOLMOD
+    factor, or dense B) give the general algorithm's deviance, beta and sigma."""
+    data = pd.read_csv(DATA / file) if file else sleep.assign(g=np.arange(180) % 40)
+    fit = lmm_core.lmer(formula, data, check_conv=False)
+    cp = cross_products(fit.mm, fit.simulate(1, rng=5)[:, 0])
+    monkeypatch.setattr(devfun, "DENSE_MAX", 20)
+    for name, value in settings.items():
+        monkeypatch.setattr(blocked, name, value)
+    model = fast_deviance(cp, True)
+    assert isinstance(model, Blocked)
+    taken = "dense" if not model.tail.pairs else "cholmod" if model.tail.sparse else "pairs"
+    assert taken == path
+    assert_equals_engine(model, fit, cp, True)
+    _, _, vcov = model.tail.solve(fit.theta)
+    rx = solve_pls(cp, fit.theta, True).factor.RX
+    np.testing.assert_allclose(vcov, np.linalg.inv(rx @ rx.T), rtol=1e-9)
 
 
 def test_nearly_collinear_random_slopes_leave_the_closed_forms(sleep, monkeypatch):

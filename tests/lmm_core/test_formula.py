@@ -75,7 +75,8 @@ CASES = [
     case("y ~ log2(x) + log10(x) + log1p(x)", fx("log2(x)", "log10(x)", "log1p(x)")),
     case("y ~ log(x) + log( x )", fx("log(x)")),
     # names
-    case("y ~ `my col` + x", fx("my col", "x")),
+    case("y ~ `my col` + x", fx("`my col`", "x")),  # R's label keeps the backticks
+    case("y ~ `Days` + x", fx("Days", "x")),  # ... only where R needs them
     case("y ~ .x + x.1 + x_2 + X2", fx(".x", "x.1", "x_2", "X2")),
     case("y~x+(1|g)", fx("x"), re("g")),
     case("y ~ x +\n    (1 | g)\n", fx("x"), re("g")),
@@ -146,6 +147,38 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize(("formula", "offsets"), [
+    ("y ~ x + offset(log(n)) + (1 | g)", ("offset(log(n))",)),
+    ("y ~ offset(z) + offset(z) + offset(w)", ("offset(z)", "offset(w)")),
+    ("y ~ x", ()),
+])
+def test_offsets_are_not_terms(formula, offsets):
+    parsed = parse_formula(formula)
+    assert parsed.offsets == offsets
+    assert all(o not in t for t in parsed.fixed.terms for o in offsets)
+    assert all(o in parsed.variables for o in offsets)
+
+
+@pytest.mark.parametrize(("formula", "names"), [
+    ("y ~ (1 | a/b/c)", ["c:(b:a)", "b:a", "a"]),  # lme4 1.1-31's names
+    ("y ~ (1 | a/b/c/d)", ["d:(c:(b:a))", "c:(b:a)", "b:a", "a"]),
+    ("y ~ (1 | a:b)", ["a:b"]),
+    ("y ~ (1 | a:b:c)", ["a:b:c"]),
+    ("y ~ (1 | `my g`/h)", ["h:`my g`", "my g"]),
+    ("y ~ (x || a/b)", ["b:a", "a", "b:a", "a"]),
+])
+def test_group_names_as_lme4(formula, names):
+    assert [t.group_name for t in parse_formula(formula).random] == names
+
+
+def test_formula_keeps_its_tree_positions_and_deparses_as_r():
+    parsed = parse_formula("y~I(x>1)+scale( x,scale=F)+(1|g)")
+    assert parsed.tree.op == "~" and parsed.tree.pos == 1
+    assert parsed.positions == {"y": 0, "I(x > 1)": 2, "scale(x, scale = FALSE)": 9}
+    assert parsed.deparse() == "y ~ I(x > 1) + scale(x, scale = FALSE) + (1 | g)"
+    assert parse_formula(parsed) is parsed  # a Formula is not parsed again
+
+
 @pytest.mark.parametrize(("formula", "response", "fixed", "random"), CASES)
 def test_parse(formula, response, fixed, random):
     parsed = parse_formula(formula)
@@ -178,7 +211,8 @@ VARIABLES = [
         "y ~ log(x + 1)",
         {"y": Name("y"), "log(x + 1)": Call("log", (BinOp("+", Name("x"), Num(1.0)),))},
     ),
-    ("y ~ `my col`", {"y": Name("y"), "my col": Name("my col")}),
+    ("y ~ `my col`", {"y": Name("y"), "`my col`": Name("my col")}),
+    ("`my y` ~ x", {"my y": Name("my y"), "x": Name("x")}),  # the response: its column
     (
         "y ~ I(log(x) / 2)",
         {
@@ -234,12 +268,12 @@ ERRORS = [
     ("y ~ .", "'.' (all other columns)", 4),
     ("y ~ 2 + x", "number 2 can't be a term", 4),
     ("y ~ x:1", "number 1 can't be a term", 6),
-    ("y ~ x^2", "write I(x^2) for a square, or a*b for interactions", 5),
-    ("y ~ (a + b)^2", "only works inside I()", 11),
+    ("y ~ x^2", "x^2 in a formula is just x (R ignores the power of a single term): write "
+                "I(x^2) for a power, or (a + b)^2 for interactions", 5),
     ("y ~ x (z)", "put +, * or : before '('", 6),
     ("y ~ foo(x)", "Unknown function foo(): a formula can use log(), log2()", 4),
     ("y ~ Log(x)", "did you mean log()?", 4),
-    ("y ~ factor(x)", "factor", 4),
+    ("y ~ ns(x, 3)", "splines are not supported; poly(x, 3) gives a cubic", 4),
     ("y ~ log(x, 2)", "log() takes 1 argument here, but has 2", 4),
     ("y ~ I()", "I() takes 1 argument here, but has 0", 4),
     ("y ~ I(x:z)", "':' (interaction) can't be inside a function", 7),
@@ -263,6 +297,40 @@ ERRORS = [
     ("y ~ x - (1 | g)", "Add random-effect terms with +", 8),
     ("y ~ -x:z", "To remove an interaction", 4),
     ("y ~ log(x | g)", "can't be inside a function", 10),
+    # the rest of lme4's formula language: what stays unsupported names itself
+    ("y ~ ² + (1|g)", "'²' is a superscript, which R does not read as a power", 4),
+    ("y ~ x² + (1|g)", "'²' is a superscript", 5),
+    ("y ~ I(1e999 * x)", "The number 1e999 is too large", 6),
+    ("y ~ log(1e999)", "The number 1e999 is too large", 8),
+    ("y ~ scale(age, scale = )", "'=' needs a term after it", 21),
+    ("y ~ scale(age, sd = FALSE)", "sd = ... is not one of its arguments in scale(): its "
+                                    "arguments are x, center, scale", 20),
+    ("y ~ scale(age, scale = 'no')", "scale(..., scale = ) takes TRUE, FALSE or a number", 23),
+    ("y ~ scale(age, center = TRUE, center = FALSE)", "center = ... is given twice", 39),
+    ("y ~ scale(scale = FALSE, age)", "Named arguments come last", 25),
+    ("y ~ poly(x, 2.5)", "poly()'s degree must be a whole number", 12),
+    ("y ~ poly(x, z)", "poly()'s degree must be a whole number", 12),
+    ("y ~ poly(x, 2, raw = 1)", "poly(..., raw = ) takes TRUE or FALSE", 21),
+    ("y ~ poly(x, 2, TRUE)", "poly() takes 2 arguments here, but has 3", 4),
+    ("y ~ I(poly(x, 2)^2)", "poly() gives one column per level or power", 6),
+    ('y ~ dummy(Sex, Male)', 'dummy() keeps one level given in quotes', 15),
+    ('y ~ log(dummy(Sex, "Male"))', "dummy() must stand on its own", 8),
+    ("y ~ x > 10", "Wrap this in I() to use it as a predictor: I(x > 10)", 6),
+    ('y ~ Sex == "Male"', 'as.numeric(Sex == "Male") for a 0/1 column', 8),
+    ("y ~ !x", "Wrap this in I()", 4),
+    ("y ~ I(1 < x < 3)", "R can't chain comparisons", 12),
+    ("y ~ I(x <-1)", "'<-' assigns in R", 8),
+    ("y ~ I(x | z)", "lme4 reads every | as a random-effect bar", 8),
+    ("y ~ x %o% z", "The operator %o% is not supported in a formula", 6),
+    ("y ~ (a + b)^0", "must be a whole number", 12),
+    ("y ~ (a + b)^x", "must be a whole number", 12),
+    ("y ~ x + offset(z):a", "offset() can't be part of an interaction", 8),
+    ("y ~ x + (offset(z) | g)", "offset() belongs in the fixed part", 9),
+    ("y ~ I(offset(z))", "offset() must stand on its own", 6),
+    ("y ~ pmin()", "pmin() takes at least 1 argument here, but has 0", 4),
+    ("y ~ I(x == 'a)", "This quote ' is never closed", 11),
+    ("y ~ TRUE", "TRUE or FALSE can't be a term", 4),
+    ("y ~ x + (1 | factor(g))", "make the grouping column in the data first", 13),
 ]
 
 
@@ -294,6 +362,43 @@ def test_caret_stays_under_bad_character_in_multiline_formula():
 def test_huge_formula_is_a_formula_error_not_a_crash():
     with pytest.raises(FormulaError, match="too long"):
         parse_formula("y ~ " + "(" * 5000 + "x" + ")" * 5000)
+    with pytest.raises(FormulaError, match="too long or too deeply nested"):
+        parse_formula("y ~ " + "(" * 2000 + "x" + ")" * 2000)
+
+
+def test_formula_over_the_length_limit_is_refused_before_reading():
+    text = "y ~ " + " + ".join(["x"] * 3000)
+    with pytest.raises(FormulaError) as info:
+        parse_formula(text)
+    assert str(info.value) == ("The formula is too long: 12,001 characters, and lmm_core "
+                               "reads formulas of up to 10,000. Shorten it.")
+
+
+@pytest.mark.parametrize(("formula", "count"), [
+    ("y ~ " + "*".join(f"v{i}" for i in range(22)) + " + (1 | g)", "4,194,303 terms"),
+    ("y ~ x + (" + "*".join(f"v{i}" for i in range(12)) + " | g)", "4,095 terms"),
+    ("y ~ (" + " + ".join(f"v{i}" for i in range(40)) + ")^3", "10,700 terms"),
+    ("y ~ " + "*".join(f"v{i}" for i in range(60)), "about 10^18 terms"),
+    ("y ~ " + "*".join(["v"] * 11), "up to 2,047 terms"),  # repeats: a bound, not a count
+])
+def test_expansion_is_bounded_before_it_happens(formula, count):
+    """The count comes from the tree in linear time, before any term is made."""
+    with pytest.raises(FormulaError, match="more than the 1,000 lmm_core allows") as info:
+        parse_formula(formula)
+    assert f"would make {count}" in str(info.value)
+
+
+def test_names_are_checked_before_expanding():
+    from lmm_core.errors import ColumnNotFoundError
+
+    with pytest.raises(ColumnNotFoundError, match="Did you mean 'v1'"):
+        parse_formula("y ~ V1*v2 + (1 | g)", columns=["y", "v1", "v2", "g"])
+    parse_formula("y ~ cos(pi * x) + (1 | g)", columns=["y", "x", "g"])  # pi: R's constant
+
+
+def test_a_formula_must_be_text():
+    with pytest.raises(TypeError, match="The formula must be text such as"):
+        parse_formula(5)
 
 
 def test_tokenizer_reads_numbers_names_and_two_char_bar():

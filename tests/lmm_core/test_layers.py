@@ -9,9 +9,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "lmm_core"
 INFERENCE = {"anova", "confint", "profile", "summary", "satterthwaite", "simulate",
              "prediction", "bootstrap", "allfit", "methods", "pooling", "remedies"}
-# summary.py reads formula ASTs through imports in functions until the formula package that
-# engine-formula is writing gives it one deparser; they are not circle dodges.
-INSIDE_FUNCTIONS_OK = {("summary", "formula"), ("summary", "formula_expand")}
+# variables.py's (formula and evaluate: variables <-> evaluate is a circle) predate this test;
+# listed so that no new one comes in unnoticed. The formula package's are checked below.
+INSIDE_FUNCTIONS_OK = {("variables", "formula"), ("variables", "evaluate")}
 
 
 def _imports(tree) -> list[tuple[str, bool]]:

@@ -41,7 +41,7 @@ def dense_deviance(mm, theta: np.ndarray, reml: bool) -> float:
 
     n, p = mm.n, mm.p
     cols = []
-    for blk in blocks_of(mm):
+    for blk in blocks_of(mm.reterms):
         lam = blk.lam(theta)
         for j in range(blk.m):
             rows = blk.codes == j

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core.errors import ColumnNotFoundError, DataError, FormulaError
 from lmm_core.remedies import (
     Remedy,
@@ -27,14 +28,13 @@ from lmm_core.remedies import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 CAKE = ROOT / "tests" / "reference" / "data" / "cake.csv"
 SLOPES = "Reaction ~ Days + (Days | Subject)"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 # formula -> (drop_correlation, drop_random_slopes)
@@ -49,6 +49,12 @@ FORMULAS = [
      "`my y` ~ `a b` + (1 | `g 1`)"),
     ("y ~ x + (x || g)", "y ~ x + (x || g)", "y ~ x + (1 | g)"),  # already uncorrelated
     ("y ~ x + (1 | g)", "y ~ x + (1 | g)", "y ~ x + (1 | g)"),  # nothing to do: text kept
+    ("y ~ x + offset(log(n)) + (x | a/b)",
+     "y ~ x + offset(log(n)) + (x || b:a) + (x || a)",
+     "y ~ x + offset(log(n)) + (1 | b:a) + (1 | a)"),
+    ("y ~ poly(x, 2) + scale(z, scale = FALSE) + (poly(x, 2) | g)",
+     "y ~ poly(x, 2) + scale(z, scale = FALSE) + (poly(x, 2) || g)",
+     "y ~ poly(x, 2) + scale(z, scale = FALSE) + (1 | g)"),
 ]
 
 
@@ -60,12 +66,25 @@ def test_formula_rewrites(formula, uncorrelated, intercepts):
         lmm_core.parse_formula(text)
 
 
-@pytest.mark.parametrize("formula", [f for f, _, _ in FORMULAS] + ["y ~ 1 + (1 | a/b)"])
+@pytest.mark.parametrize("formula", [f for f, _, _ in FORMULAS] + [
+    "y ~ 1 + (1 | a/b)", "y ~ (1 | a/b/c)", 'y ~ I(x > 1) + dummy(s, "M") + (1 | g)'])
 def test_formula_text_round_trips(formula):
     parsed = lmm_core.parse_formula(formula)
     again = lmm_core.parse_formula(formula_text(parsed))
-    assert (again.response, again.fixed, again.random) == (parsed.response, parsed.fixed,
-                                                           parsed.random)
+    assert (again.response, again.fixed, again.random, again.offsets) == (
+        parsed.response, parsed.fixed, parsed.random, parsed.offsets)
+    assert [t.group_name for t in again.random] == [t.group_name for t in parsed.random]
+
+
+def test_remedies_take_and_give_parsed_formulas(sleep):
+    """A Formula goes in without being parsed again; remedy.parsed goes straight to lmer()."""
+    parsed = lmm_core.parse_formula(SLOPES)
+    remedy = drop_correlation(parsed, sleep)
+    assert remedy.formula == "Reaction ~ Days + (Days || Subject)"
+    assert remedy.parsed.random == lmm_core.parse_formula(remedy.formula).random
+    fit = lmm_core.lmer(remedy.parsed, remedy.data)
+    assert fit.objective == pytest.approx(REF["sleep_uncorr_reml"]["objective"], rel=1e-6)
+    assert center_scale(parsed, sleep).parsed is parsed  # formula unchanged: same object
 
 
 def test_bad_formula_raises():

@@ -20,7 +20,7 @@ import scipy.stats
 import lmm_core
 from lmm_core.errors import LmmError
 from lmm_core.satterthwaite import contrast_f_test, contrast_t_test, varpar_covariance
-from tests.reference.cases import ILL_CONDITIONED, case, case_data, model_case_ids
+from tests.reference.cases import ILL_CONDITIONED, case, case_data, model_case_ids, tolerance
 
 CASES = [cid for cid in model_case_ids() if "satterthwaite" in case(cid)]
 
@@ -52,8 +52,9 @@ def test_coef_table_satterthwaite(fits, cid):
     expected = pd.DataFrame(ref["satterthwaite"]).T
     assert list(table.columns) == ["Estimate", "Std. Error", "df", "t value", "Pr(>|t|)"]
     assert list(table.index) == list(expected.index), ref["call"]
-    assert np.allclose(table["df"], expected["df"], rtol=1e-3, atol=0), ref["call"]
-    assert_pvalues(table["Pr(>|t|)"], expected["Pr(>|t|)"], 1e-3)
+    tol = tolerance(cid, 1e-3)  # flat likelihoods (cases.FLAT): where the optimizer stops
+    assert np.allclose(table["df"], expected["df"], rtol=tol, atol=0), ref["call"]
+    assert_pvalues(table["Pr(>|t|)"], expected["Pr(>|t|)"], tol)
 
 
 @pytest.mark.parametrize("cid", CASES)

@@ -29,6 +29,7 @@ from tests.reference.cases import (
     case_data,
     data_name,
     model_case_ids,
+    objective_tolerance,
     tolerance,
 )
 
@@ -178,7 +179,7 @@ def test_tables_hold_lme4s_numbers(fits, cid):
                                rtol=tolerance(cid))
     sd = np.sqrt(np.diag(ref["vcov"]))
     np.testing.assert_allclose(s.correlation, np.array(ref["vcov"]) / np.outer(sd, sd),
-                               atol=1e-3)
+                               atol=max(1e-3, tolerance(cid, 0)))
     assert (s.nobs, s.ngroups, s.data_name) == (ref["nobs"], ref["ngroups"], data_name(cid))
 
 
@@ -187,7 +188,7 @@ def test_criterion_and_residual_quantiles(fits, cid):
     s, ref = fits[cid].summary(), case(cid)
     if ref["reml"]:
         assert s.fit_stats is None
-        assert s.reml_criterion == pytest.approx(ref["objective"], rel=1e-6)
+        assert s.reml_criterion == pytest.approx(ref["objective"], rel=objective_tolerance(cid))
     else:
         assert s.reml_criterion is None
         want = [ref["aic"], ref["bic"], ref["loglik"], ref["objective"],
@@ -196,7 +197,7 @@ def test_criterion_and_residual_quantiles(fits, cid):
     text = ref["summary_text"].split("\n")
     printed = [float(v) for v in text[text.index("Scaled residuals: ") + 2].split()]
     assert list(s.residuals.index) == ["Min", "1Q", "Median", "3Q", "Max"]
-    np.testing.assert_allclose(s.residuals, printed, atol=2e-4)
+    np.testing.assert_allclose(s.residuals, printed, atol=max(2e-4, tolerance(cid, 0)))
 
 
 def test_messages_are_sorted_as_lme4_prints_them(fits):

@@ -1,148 +1,36 @@
-"""The formula AST and its meaning: R's terms() algebra and lme4's random-term rules.
+"""The meaning of a syntax tree: R's terms() algebra and lme4's random-term rules.
 
-formula.py only knows syntax; this module says what a parsed formula means, following
-R's ``terms.formula`` (src/library/stats/src/model.c: + - * / : and the intercept flag),
-lme4's ``findbars``/``nobars``, ``expandDoubleVerts`` (``||``) and ``expandSlash`` (``/``),
-and R's ``deparse`` for variable labels. Errors are FormulaError with a position only;
-parse_formula adds the formula text so that the message can show a caret.
+The parser only knows syntax; this module says what a parsed formula means, following R's
+``terms.formula`` (src/library/stats/src/model.c: + - * / : ^ %in%, the intercept flag and
+offsets) and lme4's ``findbars``/``nobars``, ``expandDoubleVerts`` (``||``) and
+``expandSlash`` (``/``, with lme4's group names). Variables get their labels in labels.py;
+size.py has already checked that the expansion stays small.
+Errors are FormulaError with a position only; parse_formula adds the text for the caret.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import terms as T
-from .errors import FormulaError
+from .deparse import deparse, format_number
+from .labels import variable
+from .nodes import (
+    BARS,
+    Binary,
+    Bool,
+    CallNode,
+    Ident,
+    Number,
+    Paren,
+    String,
+    Unary,
+    is_bar,
+    problem,
+    unparen,
+)
+from .parser import COMPARISONS
+from .size import many_terms, power_of
 
-__all__ = ["Ident", "Number", "CallNode", "Binary", "Unary", "Paren", "problem", "build"]
-
-BARS = ("|", "||")
-_ARITHMETIC = ("+", "-", "*", "/", "^")
-_SPACED = ("+", "-", "*", "|", "||", "~")  # R's deparse puts spaces around these only
-
-
-@dataclass(frozen=True)
-class Ident:
-    name: str
-    pos: int
-
-
-@dataclass(frozen=True)
-class Number:
-    value: float
-    pos: int
-
-
-@dataclass(frozen=True)
-class CallNode:
-    func: str
-    args: tuple
-    pos: int
-
-
-@dataclass(frozen=True)
-class Binary:
-    op: str
-    left: object
-    right: object
-    pos: int  # of the operator, where a caret is most useful
-
-
-@dataclass(frozen=True)
-class Unary:
-    op: str
-    operand: object
-    pos: int
-
-
-@dataclass(frozen=True)
-class Paren:
-    """Kept in the AST because R keeps them: they decide random terms and labels."""
-
-    inner: object
-    pos: int
-
-
-def problem(message: str, position: int | None) -> FormulaError:
-    """A FormulaError without the text yet (parse_formula adds it)."""
-    return FormulaError(message, position=position)
-
-
-def format_number(value: float) -> str:
-    """Numbers as R's deparse prints them: 2, 0.5, 1.5 (15 significant digits)."""
-    return format(value, ".15g")
-
-
-def deparse(node) -> str:
-    """The R label of a node, e.g. ``I((x - 1)^2)``: it names coefficients and columns."""
-    match node:
-        case Ident(name=name):
-            return name
-        case Number(value=value):
-            return format_number(value)
-        case CallNode(func=func, args=args):
-            return f"{func}({', '.join(deparse(a) for a in args)})"
-        case Binary(op=op, left=left, right=right):
-            sep = f" {op} " if op in _SPACED else op
-            return f"{deparse(left)}{sep}{deparse(right)}"
-        case Unary(op=op, operand=operand):
-            return f"{op}{deparse(operand)}"
-        case Paren(inner=inner):
-            return f"({deparse(inner)})"
-    raise TypeError(f"not a formula node: {node!r}")
-
-
-def unparen(node):
-    while isinstance(node, Paren):
-        node = node.inner
-    return node
-
-
-def is_bar(node) -> bool:
-    return isinstance(node, Binary) and node.op in BARS
-
-
-# --- variables: labels and expression trees -------------------------------------------
-
-
-def arithmetic(node) -> T.Expr:
-    """The expression tree of a function argument; only arithmetic may be evaluated."""
-    match node:
-        case Ident(name=name):
-            return T.Name(name)
-        case Number(value=value):
-            return T.Num(value)
-        case CallNode(func=func, args=args):
-            return T.Call(func, tuple(arithmetic(a) for a in args))
-        case Binary(op=op, left=left, right=right) if op in _ARITHMETIC:
-            return T.BinOp(op, arithmetic(left), arithmetic(right))
-        case Unary(op="-", operand=operand):
-            return T.Neg(arithmetic(operand))
-        case Paren(inner=inner):
-            return arithmetic(inner)
-    raise problem(_not_arithmetic(node), node.pos)
-
-
-def _not_arithmetic(node) -> str:
-    op = getattr(node, "op", "")
-    if op == ":":
-        return "':' (interaction) can't be inside a function like I() or log(): use * to multiply."
-    if op in BARS:
-        return "A '|' can't be inside a function. Random-effect terms look like (1 | g)."
-    if op == "~":
-        return "The ~ can't be inside a function: it separates the response from the predictors."
-    return f"'{op}' can't be used inside a function here. Delete it."
-
-
-def variable(node) -> tuple[str, T.Expr]:
-    """Label and expression of one formula variable: a column or a whitelisted call."""
-    if isinstance(node, Ident) and node.name == ".":
-        raise problem(
-            "'.' (all other columns) is not supported: name the columns, e.g. y ~ a + b.", node.pos
-        )
-    if isinstance(node, Ident):
-        return node.name, T.Name(node.name)
-    return deparse(node), arithmetic(node)
+__all__ = ["build", "random_terms", "split_double_bar"]
 
 
 # --- one side of a formula: R's EncodeVars ---------------------------------------------
@@ -153,18 +41,19 @@ Term = frozenset  # the labels of the variables interacting in one term
 class _Side:
     """What R's terms() tracks while encoding one side: intercept and variable order."""
 
-    def __init__(self, variables: dict, randoms: list | None):
+    def __init__(self, variables: dict, randoms: list | None, positions: dict):
         self.intercept = True
         self.order: dict[str, int] = {}  # label -> first position, orders a term's variables
-        self.first_pos: dict[str, int] = {}
         self.variables = variables  # label -> Expr, shared by the whole formula
+        self.positions = positions  # label -> position of first use, shared
         self.randoms = randoms  # None inside a bar, where random terms cannot nest
+        self.offsets: list[str] = []
 
     def add(self, node) -> str:
         label, expr = variable(node)
         self.variables.setdefault(label, expr)
+        self.positions.setdefault(label, node.pos)
         self.order.setdefault(label, len(self.order))
-        self.first_pos.setdefault(label, node.pos)
         return label
 
     def model_terms(self, terms: list) -> T.ModelTerms:
@@ -189,11 +78,24 @@ def _cross(left: list, right: list) -> list:
 
 def _nest(left: list, right: list) -> list:
     """a/b is a + a:b; (a + b)/c is a + b + a:b:c (all of the left with each right term)."""
-    outer = frozenset().union(*left)
-    return _dedupe(left + [outer | r for r in right])
+    return _dedupe(left + _within(right, left))
 
 
-_PRODUCTS = {":": _interact, "*": _cross, "/": _nest}
+def _within(left: list, right: list) -> list:
+    """R's InTerms: a %in% (b + c) is a:b:c, every left term with all of the right."""
+    outer = frozenset().union(*right)
+    return _dedupe([t | outer for t in left])
+
+
+def _power(base: list, k: int) -> list:
+    """(a + b + c)^2: every interaction of up to k of the terms (R's PowerTerms)."""
+    out = base
+    for _ in range(min(k, len(base)) - 1):
+        out = _cross(out, base)
+    return out
+
+
+_PRODUCTS = {":": _interact, "*": _cross, "/": _nest, "%in%": _within}
 
 
 def _encode(node, side: _Side, parity: bool, ctx: str) -> list:
@@ -210,15 +112,33 @@ def _encode(node, side: _Side, parity: bool, ctx: str) -> list:
             return _delete(kept, _encode(right, side, not parity, "minus"))
         case Unary(op="-", operand=operand) if ctx != "product":
             return _delete([], _encode(operand, side, not parity, "minus"))
+        case Binary(op="^", left=left, right=right) if many_terms(left):
+            return _power(_encode(left, side, parity, "product"), power_of(right))
         case Binary(op=op, left=left, right=right) if op in _PRODUCTS:
             parts = (_encode(x, side, parity, "product") for x in (left, right))
             return _PRODUCTS[op](*parts)
         case Number(value=value) if ctx != "product" and value in (0, 1):
             side.intercept = parity == (value == 1)
             return []
+        case CallNode(func="offset"):
+            return _offset(node, side, ctx)
         case Ident() | CallNode():
             return [Term({side.add(node)})]
     raise problem(_misplaced(node, side), node.pos)
+
+
+def _offset(node: CallNode, side: _Side, ctx: str) -> list:
+    if side.randoms is None:
+        raise problem("offset() belongs in the fixed part, outside the random-effect terms: "
+                      "y ~ x + offset(z) + (1 | g).", node.pos)
+    if ctx != "top":
+        raise problem("offset() can't be part of an interaction or removed with -: add it "
+                      "with +, as in y ~ x + offset(log(n)).", node.pos)
+    label = side.add(node)
+    side.order.pop(label)  # an offset is not a model term
+    if label not in side.offsets:
+        side.offsets.append(label)
+    return []
 
 
 def _delete(terms: list, removed: list) -> list:
@@ -237,9 +157,17 @@ def _misplaced(node, side: _Side) -> str:
         wrapped = f"({deparse(left)} {op} {deparse(node.right)})"
         return f"A random-effect term needs its own parentheses: wrap it, as in {wrapped}."
     if op == "^":
-        return "'^' only works inside I(): write I(x^2) for a square, or a*b for interactions."
+        power = deparse(node)
+        return (f"{power} in a formula is just {deparse(node.left)} (R ignores the power of a "
+                f"single term): write I({power}) for a power, or (a + b)^2 for interactions.")
     if op == "~":
         return "The ~ must stand between the response and the predictors, not in parentheses."
+    if op in (*COMPARISONS, "&", "&&", "%%", "%/%") or isinstance(node, Unary) and op == "!":
+        return (f"Wrap this in I() to use it as a predictor: I({deparse(node)}), or "
+                f"as.numeric({deparse(node)}) for a 0/1 column.")
+    if isinstance(node, String):
+        return ("Column names need no quotes; put names with spaces in backticks, like "
+                "`my col`. (Quotes are for text inside a function, as in dummy(Sex, \"Male\").)")
     if isinstance(node, Unary):
         return "To remove an interaction, put it in parentheses after the minus: - (a:b)."
     if isinstance(node, Number):
@@ -247,6 +175,8 @@ def _misplaced(node, side: _Side) -> str:
             f"The number {format_number(node.value)} can't be a term here: 1 adds the "
             "intercept and 0 removes it (with + or -). For arithmetic write I(), e.g. I(2 * x)."
         )
+    if isinstance(node, Bool):
+        return "TRUE or FALSE can't be a term: they are values for a function's argument."
     return f"'{op}' can't be used here."
 
 
@@ -265,13 +195,12 @@ def _random(paren: Paren, bar: Binary, side: _Side, ctx: str) -> list:
             "interaction or removed with -.",
             paren.pos,
         )
-    side.randoms.extend(random_terms(bar, side.variables))
+    side.randoms.extend(random_terms(bar, side.variables, side.positions))
     return []
 
 
-def random_terms(bar: Binary, variables: dict) -> list[T.RandomTerm]:
-    """(x || g) splits into (1 | g) + (0 + x | g); a/b gives groups b:a then a."""
-    side = _Side(variables, randoms=None)
+def _effects(bar: Binary, variables: dict, positions: dict) -> T.ModelTerms:
+    side = _Side(variables, None, positions)
     effects = side.model_terms(_encode(bar.left, side, True, "top"))
     if not effects.intercept and not effects.terms:
         raise problem(
@@ -279,9 +208,21 @@ def random_terms(bar: Binary, variables: dict) -> list[T.RandomTerm]:
             "or (0 + x | g) for a slope alone.",
             bar.pos,
         )
-    groups = _groups(bar.right)
+    return effects
+
+
+def random_terms(bar: Binary, variables: dict, positions: dict | None = None
+                 ) -> list[T.RandomTerm]:
+    """(x || g) splits into (1 | g) + (0 + x | g); a/b gives groups b:a then a."""
+    effects = _effects(bar, variables, {} if positions is None else positions)
     parts = [effects] if bar.op == "|" else _split(effects)
-    return [T.RandomTerm(effects=p, group=g) for p in parts for g in groups]
+    return [T.RandomTerm(effects=p, group=cols, name=_group_name(gnode))
+            for p in parts for cols, gnode in _groups(bar.right)]
+
+
+def split_double_bar(bar: Binary) -> list[T.ModelTerms]:
+    """The pieces lme4's expandDoubleVerts makes of ``(x || g)``'s left side."""
+    return _split(_effects(bar, {}, {}))
 
 
 def _split(effects: T.ModelTerms) -> list[T.ModelTerms]:
@@ -290,18 +231,27 @@ def _split(effects: T.ModelTerms) -> list[T.ModelTerms]:
     return head + [T.ModelTerms(False, (t,)) for t in effects.terms]
 
 
-def _groups(node) -> list[tuple[str, ...]]:
-    """Grouping factors right of the bar; the most specific comes first."""
+def _group_name(node) -> str:
+    """lme4's name: deparse of the grouping expression (a symbol without backticks)."""
+    node = unparen(node)
+    return node.name if isinstance(node, Ident) else deparse(node)
+
+
+def _groups(node) -> list[tuple[tuple[str, ...], object]]:
+    """Grouping factors right of the bar, (columns, expression); the most specific first."""
     match node:
         case Ident(name=name) if name != ".":
-            return [(name,)]
+            return [((name,), node)]
         case Paren(inner=inner) if not is_bar(unparen(inner)):
-            return _groups(inner)
+            return [(cols, Paren(g, node.pos) if isinstance(g, Binary) else g)
+                    for cols, g in _groups(inner)]
         case Binary(op=":", left=left, right=right):
-            return [_one_group(left) + _one_group(right)]
+            return [(_one_group(left) + _one_group(right), node)]
         case Binary(op="/", left=left, right=right):
             outer = _groups(left)
-            return [_one_group(right) + outer[0], *outer]
+            cols, inner = outer[0]
+            inner = Paren(inner, inner.pos) if isinstance(inner, Binary) else inner
+            return [(_one_group(right) + cols, Binary(":", right, inner, node.pos)), *outer]
     raise problem(_bad_group(node), _bar_pos(node))
 
 
@@ -311,7 +261,7 @@ def _one_group(node) -> tuple[str, ...]:
         raise problem(
             "Write nesting left to right without parentheses, e.g. (1 | a/b/c).", node.pos
         )
-    return groups[0]
+    return groups[0][0]
 
 
 def _bar_pos(node) -> int:
@@ -325,7 +275,7 @@ def _bad_group(node) -> str:
     if isinstance(node, CallNode):
         return (
             f"After the bar comes a column name, not {deparse(node)}: make the grouping "
-            "column in the data first."
+            "column in the data first (or write (1 | a:b) for the combinations of two)."
         )
     if isinstance(node, Binary) and node.op in ("+", "*", "-"):
         return (
@@ -338,26 +288,29 @@ def _bad_group(node) -> str:
 # --- the whole formula -----------------------------------------------------------------
 
 
-def build(text: str, lhs, rhs) -> T.Formula:
-    """A terms.Formula from the two sides of ``~``."""
-    variables: dict = {}
+def build(text: str, tree: Binary) -> T.Formula:
+    """A terms.Formula from the tree of ``lhs ~ rhs`` (its size already checked)."""
+    lhs, rhs = tree.left, tree.right
     if not isinstance(lhs, Ident | CallNode):
         raise problem(
             "The left of ~ must be one column (e.g. Reaction) or a transform of one "
             "(e.g. log(Reaction)).",
             lhs.pos,
         )
-    response, expr = variable(lhs)
-    variables[response] = expr
+    label, expr = variable(lhs)
+    response = lhs.name if isinstance(lhs, Ident) else label
+    variables: dict = {response: expr}
+    positions: dict = {}
     randoms: list = []
-    side = _Side(variables, randoms)
+    side = _Side(variables, randoms, positions)
     fixed = side.model_terms(_encode(rhs, side, True, "top"))
-    if response in side.order:
-        raise problem(
-            f"{response} is the response, so it can't also be a predictor: remove it from "
-            "the right of ~.",
-            side.first_pos[response],
-        )
-    return T.Formula(
-        text=text, response=response, fixed=fixed, random=tuple(randoms), variables=variables
-    )
+    for other in [*side.order, *side.offsets]:
+        if variables[other] == expr:
+            raise problem(
+                f"{label} is the response, so it can't also be a predictor: remove it from "
+                "the right of ~.",
+                positions[other],
+            )
+    return T.Formula(text=text, response=response, fixed=fixed, random=tuple(randoms),
+                     variables=variables, tree=tree, offsets=tuple(side.offsets),
+                     positions={response: lhs.pos, **positions})
