@@ -22,7 +22,10 @@ pytestmark = pytest.mark.slow  # allFit refits with every optimizer
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
+<<<<<<< HEAD
 SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
+=======
+>>>>>>> main
 
 
 @pytest.fixture(scope="module")

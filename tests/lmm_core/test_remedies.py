@@ -27,7 +27,10 @@ from lmm_core.remedies import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
+<<<<<<< HEAD
 SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
+=======
+>>>>>>> main
 CAKE = ROOT / "tests" / "reference" / "data" / "cake.csv"
 SLOPES = "Reaction ~ Days + (Days | Subject)"
 
