@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core import optimize
 from lmm_core.allfit import AllFitResult, all_fit
 from lmm_core.errors import LmmError
@@ -22,15 +22,12 @@ pytestmark = pytest.mark.slow  # allFit refits with every optimizer
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-<<<<<<< HEAD
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
-=======
->>>>>>> main
 
 
 @pytest.fixture(scope="module")
 def fit():
-    return lmm_core.lmer("Reaction ~ Days + (Days | Subject)", pd.read_csv(SLEEP))
+    sleep = simulators.load("sleepstudy")  # the copy the package ships
+    return lmm_core.lmer("Reaction ~ Days + (Days | Subject)", sleep)
 
 
 @pytest.fixture(scope="module")
