@@ -20,13 +20,19 @@ sys.path.insert(0, str(HERE))
 
 from games import GAMES  # noqa: E402
 from tests.app.conftest import ARGS, CHROMIUM, _free_port, _wait_healthy  # noqa: E402
-from tests.app.test_browser import HEIGHT_JS, _answer, _wait_idle  # noqa: E402
+from tests.app.test_browser import _answer, _wait_idle, _wait_reveal  # noqa: E402
 
 WIDTHS = (1280, 390)
 
 
+BLOCK_JS = ("() => Math.ceil(document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+            ".getBoundingClientRect().height)")
+
+
 def _height(page) -> int:
-    return int(page.evaluate(HEIGHT_JS))
+    """The height of the page's content (Streamlit scrolls inside its main block, so the
+    window's own height says nothing)."""
+    return int(page.evaluate(BLOCK_JS))
 
 
 def measure(url: str, seed: int) -> dict:
@@ -45,8 +51,7 @@ def measure(url: str, seed: int) -> dict:
                 page.get_by_role("heading", name=game.title).wait_for()
                 _wait_idle(page)
                 _answer(page, round_)
-                page.get_by_text("100 points.").wait_for()
-                _wait_idle(page)
+                _wait_reveal(page)
                 out[(game_id, width)] = _height(page)
             context.close()
         browser.close()

@@ -16,7 +16,16 @@ from games.bootstrap import GAME
 from games.bootstrap import charts as boot_charts
 from games.bootstrap.logic import KIND_WORDS
 from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table
-from games.ui import Form, play, round_cache, show_chart, slow_result, style_table
+from games.ui import (
+    Form,
+    layered_reveal,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    slow_result,
+    style_table,
+)
 
 WHAT = {"slope": "slope", "within": "treatment − control difference"}
 HIST_COLOURS = {"parametric": charts.GOOD, "cluster": "#7570b3", "case": charts.ACCENT}
@@ -108,30 +117,46 @@ def _reveal_specs(round_: Round, answer: tuple) -> dict:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    ctx = round_.context
-    st.subheader("What the model says")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Three bootstraps")
+    ctx, num, explanation = round_.context, round_.reveal.numbers, round_.reveal.explanation
     boot = slow_result(round_)
     specs = _reveal_specs(round_, tuple(sorted(answer.items())))
-    show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
-               + ("your guess, " if ctx["variant"] == "interval" else "")
-               + "Wald, profile and the three bootstrap percentile intervals, with the "
-                 "estimate and the true value as vertical lines.")
-    st.caption("Solid line: the model's estimate. Dashed line: the true value the data were "
-               "simulated with. Green bars: lme4's intervals; purple: the three bootstraps"
-               + ("; orange: your guess." if ctx["variant"] == "interval" else "."))
-    for kind in KINDS:
-        show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
-                                f"estimates, with its 95% percentile interval from "
-                                f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
-    st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
-               "percentile interval). Grey band: lme4's profile interval, the same in every "
-               "panel.")
-    st.markdown(bootstrap_story(round_, boot))
-    st.dataframe(style_table(bootstrap_table(round_, boot), 2), hide_index=True)
-    with st.expander("The data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+    numbers = [("lme4's 95% interval (profile)",
+                f"{num['profile_lower']:.1f} to {num['profile_upper']:.1f}", ctx["unit"])]
+    if ctx["variant"] == "interval":
+        lo, hi = sorted((float(answer["lower"]), float(answer["upper"])))
+        numbers.insert(0, ("Your interval", f"{lo:.1f} to {hi:.1f}", ctx["unit"]))
+
+    def intervals() -> None:
+        show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
+                   + ("your guess, " if ctx["variant"] == "interval" else "")
+                   + "Wald, profile and the three bootstrap percentile intervals, with the "
+                     "estimate and the true value as vertical lines.")
+        st.caption("Solid line: the model's estimate. Dashed line: the true value the data "
+                   "were simulated with. Green bars: lme4's intervals; purple: the three "
+                   "bootstraps" + ("; orange: your guess." if ctx["variant"] == "interval"
+                                   else "."))
+
+    def histograms() -> None:
+        for kind in KINDS:
+            show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
+                                    f"estimates, with its 95% percentile interval from "
+                                    f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
+        st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
+                   "percentile interval). Grey band: lme4's profile interval, the same in every "
+                   "panel.")
+
+    def story() -> None:
+        st.markdown(bootstrap_story(round_, boot))
+        st.dataframe(style_table(bootstrap_table(round_, boot), 2), hide_index=True)
+
+    layered_reveal(
+        numbers, paragraphs(explanation, 0, 1), main=intervals,
+        sections=[("What the model says, in words", lambda: st.markdown(
+                      paragraphs(explanation, 1))),
+                  ("The three bootstraps, refit by refit", histograms),
+                  ("What the bootstraps tell us", story),
+                  ("The data", lambda: st.dataframe(round_.data, hide_index=True,
+                                                    height=260))])
 
 
 if __name__ == "__main__":  # st.Page runs this file; the class projector imports it

@@ -15,7 +15,7 @@ from games.base import Round, Score
 from games.convergence import GAME
 from games.convergence import charts as conv_charts
 from games.convergence.reveal import LABELS, remedy_table
-from games.ui import play, round_cache, show_chart, slow_result
+from games.ui import layered_reveal, paragraphs, play, round_cache, show_chart, slow_result
 
 
 @round_cache
@@ -84,36 +84,49 @@ def _row_keys(round_: Round, table: pd.DataFrame) -> list[str]:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    details = round_.reveal.details
-    st.subheader("What the message means, and what cures it")
-    st.markdown(round_.reveal.explanation)
-    opt = slow_result(round_)
-    full = remedy_table(details["original"], details["refits"], details["truth"],
-                        {"optimizers": opt["row"]})
-    st.subheader("Every remedy, refitted")
-    st.dataframe(_with_picks(full, round_, answer), hide_index=True)
-    st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
-               "back). Fixed effects with their standard errors in brackets. Log-likelihoods "
-               "(REML) compare rows fitted to the same data with the same fixed effects. The "
-               "'other optimizers' row comes from allFit, below.")
-    for spec, col in zip(_lines_specs(round_), st.columns(2),
-                         strict=True):
-        show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
-                         "scores.", where=col)
-    st.caption(_lines_caption(round_))
-    st.subheader("Try other optimizers: allFit")
-    st.markdown(opt["explanation"])
-    show_chart(_optimizer_spec(round_), "Each optimizer's log-likelihood, marked by whether "
-                                        "it still warns.")
-    st.dataframe(opt["table"], hide_index=True)
-    st.caption("lme4's allFit(): the same model refitted with six optimizers. Triangles: "
-               "still warns; circles: no message.")
-    with st.expander("R's output after the cure"):
+    details, num = round_.reveal.details, round_.reveal.numbers
+    explanation, opt = round_.reveal.explanation, slow_result(round_)
+
+    def remedies() -> None:
+        full = remedy_table(details["original"], details["refits"], details["truth"],
+                            {"optimizers": opt["row"]})
+        st.dataframe(_with_picks(full, round_, answer), hide_index=True)
+        st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
+                   "back). Fixed effects with their standard errors in brackets. "
+                   "Log-likelihoods (REML) compare rows fitted to the same data with the same "
+                   "fixed effects. The 'other optimizers' row comes from allFit.")
+
+    def lines() -> None:
+        for spec, col in zip(_lines_specs(round_), st.columns(2), strict=True):
+            show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
+                             "scores.", where=col)
+        st.caption(_lines_caption(round_))
+
+    def all_fit() -> None:
+        st.markdown(opt["explanation"])
+        show_chart(_optimizer_spec(round_), "Each optimizer's log-likelihood, marked by whether "
+                                            "it still warns.")
+        st.dataframe(opt["table"], hide_index=True)
+        st.caption("lme4's allFit(): the same model refitted with several optimizers. "
+                   "Triangles: still warns; circles: no message.")
+
+    def r_output() -> None:
         best = details["refits"][details["best"]]
         st.markdown(f"`{best['formula']}`" + (
             " (income centred and scaled: these numbers are per SD of income, at the "
             "average income)" if details["best"] == "center_scale" else ""))
         st.code(best["r_summary"], language=None)
+
+    layered_reveal(
+        [("Log-likelihood: yours → cured", f"{num['loglik_original']:.1f} → "
+                                           f"{num['loglik_best']:.1f}",
+          "REML; higher fits better (same data, same fixed effects)")],
+        f"**The cure:** {LABELS[details['best']]}.\n\n" + paragraphs(explanation, 0, 1),
+        main=remedies,
+        sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("Before and after the cure (pictures)", lines),
+                  ("Try other optimizers: allFit", all_fit),
+                  ("R's output after the cure", r_output)])
 
 
 def _lines_caption(round_: Round) -> str:

@@ -8,7 +8,7 @@ from games import charts
 from games.base import Round, Score, frame_from_dict
 from games.lineup import GAME
 from games.lineup import charts as lineup_charts
-from games.ui import Form, play, round_cache, show_chart, style_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, style_table
 
 COLUMNS = 3
 
@@ -48,21 +48,29 @@ def _grid(round_: Round, real: int | None = None) -> None:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    real = round_.context["real_panel"]
-    st.subheader(f"The real data were panel {real}")
-    show_chart(_marked_spec(round_),
-               "The real data; shape and colour mark what the model missed.")
-    st.markdown(round_.reveal.explanation)
-    st.markdown("**The shown model beside the better one**")
-    st.dataframe(style_table(round_.reveal.tables["side_by_side"]))
-    st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-effect "
-               "and residual standard deviations; empty cells: not in that model.")
-    with st.expander("The same fits as R prints them (summary())"):
+    real, explanation = round_.context["real_panel"], round_.reveal.explanation
+    problems = dict((o.value, o.label) for o in round_.question("problem").options)
+
+    def side_by_side() -> None:
+        st.dataframe(style_table(round_.reveal.tables["side_by_side"]))
+        st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-"
+                   "effect and residual standard deviations; empty cells: not in that model.")
+
+    def printouts() -> None:
         for name, text in round_.reveal.details.get("r_summaries", {}).items():
             st.markdown(f"**{name.capitalize()}**")
             st.code(text, language=None)
-    with st.expander("See the lineup again"):
-        _grid(round_, real=real)
+
+    layered_reveal(
+        [("The real data", f"Panel {real}")],
+        f"**What the model missed:** {problems[round_.solution['problem']]}.\n\n"
+        + paragraphs(explanation, 0, 1),
+        main=lambda: show_chart(_marked_spec(round_), "The real data; shape and colour mark "
+                                                      "what the model missed."),
+        sections=[("Why, and the better model", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("The shown model beside the better one", side_by_side),
+                  ("The same fits as R prints them (summary())", printouts),
+                  ("See the lineup again", lambda: _grid(round_, real=real))])
 
 
 show_question = _grid  # the numbered panels, also on the class projector

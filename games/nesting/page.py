@@ -11,7 +11,15 @@ from games.nesting import GAME
 from games.nesting import charts as nest_charts
 from games.nesting.designs import RANDOM
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
-from games.ui import p_value_text, play, round_cache, show_chart, style_table
+from games.ui import (
+    layered_reveal,
+    p_value_text,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    style_table,
+)
 
 ROW_HELP = {
     "REML criterion": "lower fits better; comparable here because the fixed effects are the "
@@ -156,29 +164,29 @@ def _side_by_side(round_: Round, answer: dict) -> None:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    st.subheader("Both fits on the same data")
-    _side_by_side(round_, answer)
+    explanation, num = round_.reveal.explanation, round_.reveal.numbers
+    details, tables = round_.reveal.details, round_.reveal.tables
     keys = _shown(round_, answer)
     names = tuple(_lettered(keys, round_, answer)[1])
-    show_chart(_spread_spec(round_, tuple(keys), names),
-               "Bars: the SD each model gives each source of variation, one bar per model, "
-               "labelled with the model's letter and the SD.")
-    st.markdown(round_.reveal.explanation)
-    if not round_.context["show_diagram"]:
-        _diagram(round_)
-    if "lrt" in round_.reveal.tables:
-        st.markdown("**Do the words differ?** (`anova()`, maximum-likelihood refits)")
-        st.table(_styled(round_.reveal.tables["lrt"], 3).format(
-            p_value_text, subset=["Pr(>Chisq)"]))
-    details = round_.reveal.details
-    with st.expander("The two main fits as R prints them"):
+
+    def spread() -> None:
+        show_chart(_spread_spec(round_, tuple(keys), names),
+                   "Bars: the SD each model gives each source of variation, one bar per model, "
+                   "labelled with the model's letter and the SD.")
+
+    def test() -> None:
+        st.markdown("`anova()`, maximum-likelihood refits")
+        st.table(_styled(tables["lrt"], 3).format(p_value_text, subset=["Pr(>Chisq)"]))
+
+    def printouts() -> None:
         for key, text in _printouts(round_).items():
             st.markdown(f"**{_name(key, round_, answer)}**")
             st.code(text, language=None)
         if "anova" in details:
             st.code(details["anova"], language=None)
-    with st.expander("Every structure on offer, fitted"):
-        fits = round_.reveal.tables["fits"]
+
+    def every_structure() -> None:
+        fits = tables["fits"]
         shown = fits.copy()
         shown.columns = [_name(k, round_, answer) for k in fits.columns]
         st.table(_styled(shown, 3))
@@ -187,10 +195,25 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         for key, notes in details["notes"].items():
             for note in notes:
                 st.caption(f"{_name(key, round_, answer)}: lme4 says: {note}")
-    with st.expander("Where the data came from"):
-        truth = details["truth"]
+
+    def truth() -> None:
         st.markdown("The round's data were simulated with these SDs: "
-                    + ", ".join(f"**{g}** {v:g}" for g, v in truth.items()) + ".")
+                    + ", ".join(f"**{g}** {v:g}" for g, v in details["truth"].items()) + ".")
+
+    sections = [("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                ("Each source of variation, model by model (picture)", spread)]
+    if not round_.context["show_diagram"]:
+        sections.append(("The design as a diagram", lambda: _diagram(round_)))
+    if "lrt" in tables:
+        sections.append(("Do the words differ? The likelihood-ratio test", test))
+    sections += [("The two main fits as R prints them", printouts),
+                 ("Every structure on offer, fitted", every_structure),
+                 ("Where the data came from", truth)]
+    layered_reveal(
+        [("REML criterion: right, trap", f"{num['reml_right']:.1f}, {num['reml_trap']:.1f}",
+          "lower fits better (same fixed effects, so comparable)")],
+        paragraphs(explanation, 0, 1), main=lambda: _side_by_side(round_, answer),
+        sections=sections)
 
 
 if __name__ == "__main__":  # st.Page runs this file; the class projector imports it

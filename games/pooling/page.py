@@ -9,7 +9,7 @@ from games import charts
 from games.base import Question, Round, Score
 from games.pooling import GAME
 from games.pooling import charts as pool_charts
-from games.ui import Form, play, round_cache, show_chart, style_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, style_table
 
 GIVEN = ("own data only (no pooling)", "population line")
 
@@ -111,36 +111,53 @@ def _reveal_specs(round_: Round, answer: tuple) -> dict:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    tables = round_.reveal.tables
+    tables, explanation = round_.reveal.tables, round_.reveal.explanation
     specs = _reveal_specs(round_, tuple(sorted(answer.items())))
-    st.subheader("Where the mixed model puts them")
-    for subject in round_.context["highlighted"]:
-        show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
-                                   "partial pooling lines and your guess.")
-    table = tables["highlighted"].copy()
-    table.insert(4, "your guess", [answer[f"{s}.{c.split()[0]}"]
-                                   for s, c in zip(table["who"], table["coefficient"],
-                                                   strict=True)])
-    st.dataframe(style_table(table, 1), hide_index=True)
-    st.caption("own line: no pooling · mixed model: partial pooling · pulled %: how far of the "
-               "way from the own line to the population the mixed model moved.")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Shrinkage: everybody at once")
-    show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their own "
-                                   "estimate to the mixed model's, inside the model's 50% and "
-                                   "95% population contours.")
-    st.caption("Each line runs from a person's own estimate (open circle) to the mixed model's "
-               "(filled circle). Dashed rings: where the model expects 50% and 95% of people's "
-               "(intercept, slope) pairs. People with one day of data have no own slope and "
-               "no line.")
-    st.markdown("**Spread across people**")
-    st.dataframe(style_table(tables["spread"], 1))
-    st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
-               "subject standard deviations of the fitted model (VarCorr).")
-    with st.expander("Everybody's lines"):
-        st.vega_lite_chart(spec=specs["everyone"], alt="Every person's own line and mixed-model "
-                                                       "line in small panels.")
+    chosen = round_.context["highlighted"]
+    pulled = tables["highlighted"].set_index(["who", "coefficient"])["pulled %"]
+    numbers = [(f"{s}: slope pulled", f"{pulled[s].iloc[1]:.0f}%",
+                "how far of the way from the person's own slope to the population's the "
+                "mixed model moved it") for s in chosen]
+
+    def people() -> None:
+        for subject in chosen:
+            show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
+                                       "partial pooling lines and your guess.")
+
+    def guesses() -> None:
+        table = tables["highlighted"].copy()
+        table.insert(4, "your guess", [answer[f"{s}.{c.split()[0]}"]
+                                       for s, c in zip(table["who"], table["coefficient"],
+                                                       strict=True)])
+        st.dataframe(style_table(table, 1), hide_index=True)
+        st.caption("own line: no pooling · mixed model: partial pooling · pulled %: how far of "
+                   "the way from the own line to the population the mixed model moved.")
+
+    def shrinkage() -> None:
+        show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their "
+                                       "own estimate to the mixed model's, inside the model's "
+                                       "50% and 95% population contours.")
+        st.caption("Each line runs from a person's own estimate (open circle) to the mixed "
+                   "model's (filled circle). Dashed rings: where the model expects 50% and 95% "
+                   "of people's (intercept, slope) pairs. People with one day of data have no "
+                   "own slope and no line.")
+        st.markdown("**Spread across people**")
+        st.dataframe(style_table(tables["spread"], 1))
+        st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
+                   "subject standard deviations of the fitted model (VarCorr).")
+
+    def everyone() -> None:
+        st.vega_lite_chart(spec=specs["everyone"], alt="Every person's own line and "
+                                                       "mixed-model line in small panels.")
         st.dataframe(style_table(tables["everyone"], 1))
+
+    layered_reveal(
+        numbers, paragraphs(explanation, 0, 1 + len(chosen)), main=people,
+        sections=[("Your guesses beside the mixed model", guesses),
+                  ("Why, in words", lambda: st.markdown(
+                      paragraphs(explanation, 1 + len(chosen)))),
+                  ("Shrinkage: everybody at once", shrinkage),
+                  ("Everybody's lines", everyone)])
 
 
 if __name__ == "__main__":  # st.Page runs this file; the class projector imports it

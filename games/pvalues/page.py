@@ -14,7 +14,15 @@ from games.base import Round, Score
 from games.pvalues import GAME
 from games.pvalues import charts as p_charts
 from games.pvalues.reveal import bootstrap_words, tests_table
-from games.ui import play, round_cache, show_chart, slow_result, style_table
+from games.ui import (
+    layered_reveal,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    slow_result,
+    style_table,
+)
 
 
 def show_question(round_: Round) -> None:
@@ -37,38 +45,51 @@ def _specs(round_: Round) -> dict:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    ctx, num = round_.context, round_.reveal.numbers
-    st.subheader("What lmerTest says, and the others")
-    st.markdown(round_.reveal.explanation)
+    ctx, num, explanation = round_.context, round_.reveal.numbers, round_.reveal.explanation
     boot = slow_result(round_)
     specs = _specs(round_)
-    st.markdown("**Five tests of one effect**")
-    st.dataframe(style_table(tests_table(num, boot), 4), hide_index=True)
-    st.caption(f"The same t value judged three ways (lmerTest's t, z, t with n − p df), and "
-               f"the likelihood ratio judged two ways: against the χ² curve, and against "
-               f"{boot['n_ok']} studies simulated without the effect (bootstrap).")
-    show_chart(specs["cutoff"], f"The normal curve and the t curve on {num['df_satt']:.1f} df "
-                                f"with their cut-offs 1.96 and {num['crit_t']:.2f}, and the "
-                                f"observed t = {num['t']:.2f}.")
-    st.caption("Dashed grey: the z test's curve and cut-off. Solid green: lmerTest's t curve "
-               "and cut-off. Orange: your data's t. Fewer df give the t curve heavier tails, "
-               "so its cut-off moves out.")
-    show_chart(specs["null"], "Histogram of the likelihood ratios of studies simulated "
-                              "without the effect, with the chi-square curve and the observed "
-                              f"ratio {boot['observed']:.2f} marked.")
-    st.caption("Green bars: likelihood ratios when the effect is truly zero. Dashed curve: "
-               "the χ² distribution the likelihood-ratio test assumes. Where the bars reach "
-               "further right than the curve, the χ² test's p-values are too small.")
-    st.markdown(bootstrap_words(round_, boot))
-    st.markdown(f"**Satterthwaite df for every fixed effect** (the question was about "
-                f"`{ctx['term']}`)")
-    st.dataframe(style_table(round_.reveal.tables["coefficients"], 4))
-    with st.expander("What Reviewer #2 gets: lmerTest's summary"):
-        st.code(ctx["summary_lmertest"], language=None)
-    with st.expander("The likelihood-ratio test: anova(without, with)"):
-        st.code(ctx["anova"], language=None)
-    with st.expander("The data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+
+    def tests() -> None:
+        st.dataframe(style_table(tests_table(num, boot), 4), hide_index=True)
+        st.caption(f"The same t value judged three ways (lmerTest's t, z, t with n − p df), and "
+                   f"the likelihood ratio judged two ways: against the χ² curve, and against "
+                   f"{boot['n_ok']} studies simulated without the effect (bootstrap).")
+
+    def cutoff() -> None:
+        show_chart(specs["cutoff"], f"The normal curve and the t curve on {num['df_satt']:.1f} "
+                                    f"df with their cut-offs 1.96 and {num['crit_t']:.2f}, and "
+                                    f"the observed t = {num['t']:.2f}.")
+        st.caption("Dashed grey: the z test's curve and cut-off. Solid green: lmerTest's t "
+                   "curve and cut-off. Orange: your data's t. Fewer df give the t curve heavier "
+                   "tails, so its cut-off moves out.")
+
+    def null() -> None:
+        show_chart(specs["null"], "Histogram of the likelihood ratios of studies simulated "
+                                  "without the effect, with the chi-square curve and the "
+                                  f"observed ratio {boot['observed']:.2f} marked.")
+        st.caption("Green bars: likelihood ratios when the effect is truly zero. Dashed curve: "
+                   "the χ² distribution the likelihood-ratio test assumes. Where the bars reach "
+                   "further right than the curve, the χ² test's p-values are too small.")
+        st.markdown(bootstrap_words(round_, boot))
+
+    def coefficients() -> None:
+        st.markdown(f"The question was about `{ctx['term']}`.")
+        st.dataframe(style_table(round_.reveal.tables["coefficients"], 4))
+
+    layered_reveal(
+        [("lmerTest's df (Satterthwaite)", f"{num['df_satt']:.1f}"),
+         ("t value", f"{num['t']:.2f}", f"cut-off for p < 0.05: ±{num['crit_t']:.2f}")],
+        paragraphs(explanation, 0, 1), main=tests,
+        sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("Where t must fall: z test versus lmerTest", cutoff),
+                  ("Simulated studies without the effect (bootstrap)", null),
+                  ("Satterthwaite df for every fixed effect", coefficients),
+                  ("What Reviewer #2 gets: lmerTest's summary",
+                   lambda: st.code(ctx["summary_lmertest"], language=None)),
+                  ("The likelihood-ratio test: anova(without, with)",
+                   lambda: st.code(ctx["anova"], language=None)),
+                  ("The data", lambda: st.dataframe(round_.data, hide_index=True,
+                                                    height=260))])
 
 
 if __name__ == "__main__":  # st.Page runs this file; the class projector imports it

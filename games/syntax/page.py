@@ -11,7 +11,8 @@ from games.syntax import GAME, logic
 from games.syntax import catalogue as cat
 from games.syntax import charts as syntax_charts
 from games.syntax.fits import N_X
-from games.ui import Form, play, round_cache, show_chart, user_text
+from games.syntax.reveal import fits_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, user_text
 from lmm_core.errors import FormulaError
 
 HEIGHT = 390
@@ -108,20 +109,27 @@ def _typed(round_: Round, text: str) -> dict | None:
 def _reveal_plot(round_: Round, answer: dict) -> None:
     ctx = round_.context
     specs = _study_specs(round_, True)
-    st.subheader("Which formula drew which lines")
-    st.markdown(round_.reveal.explanation.split("\n\n")[0])
-    for row in _pairs(ctx["studies"]):
-        for col, label in zip(st.columns(2), row, strict=False):
-            show_chart(specs[label], _study_alt(label, round_), where=col)
-            right = answer[label] == round_.solution[label]
-            col.markdown(f"**Your pick:** `{ctx['formulas'][answer[label]]}` "
-                         f"({'right' if right else 'wrong'})")
-            col.markdown(round_.reveal.details["sentences"][label])
-    st.markdown("**The fitted numbers of each study**")
-    st.dataframe(_table(round_.reveal.tables["studies"].rename(columns={"which": "study"})),
-                 hide_index=True)
-    st.caption("SD columns: how much the groups' intercepts or slopes vary (VarCorr); corr.: "
-               "the estimated correlation of intercepts and slopes; –: not in that model.")
+    right = sum(answer[label] == round_.solution[label] for label in ctx["studies"])
+
+    def studies() -> None:
+        for row in _pairs(ctx["studies"]):
+            for col, label in zip(st.columns(2), row, strict=False):
+                show_chart(specs[label], _study_alt(label, round_), where=col)
+                ok = answer[label] == round_.solution[label]
+                col.markdown(f"**Your pick:** `{ctx['formulas'][answer[label]]}` "
+                             f"({'right' if ok else 'wrong'})")
+                col.markdown(round_.reveal.details["sentences"][label])
+
+    def numbers() -> None:
+        st.dataframe(_table(round_.reveal.tables["studies"].rename(columns={"which": "study"})),
+                     hide_index=True)
+        st.caption("SD columns: how much the groups' intercepts or slopes vary (VarCorr); "
+                   "corr.: the estimated correlation of intercepts and slopes; –: not in that "
+                   "model.")
+
+    layered_reveal([("Studies matched", f"{right} of {len(ctx['studies'])}")],
+                   paragraphs(round_.reveal.explanation, 0, 1), main=studies,
+                   sections=[("The fitted numbers of each study", numbers)])
 
 
 def _your_summary(round_: Round, answer: dict) -> tuple[str, dict | None, dict | None]:
@@ -157,13 +165,15 @@ def _line_pictures(round_: Round, yours: str, summary: dict | None, correct: boo
 
 def _reveal_formula(round_: Round, answer: dict, score: Score) -> None:
     ctx, details = round_.context, round_.reveal.details
-    st.subheader("The right formula")
-    st.code(ctx["shown"], language=None)
-    st.markdown(round_.reveal.explanation)
     yours, summary, report = _your_summary(round_, answer)
     why_not = details["summaries"].get(details.get("why_not") or "", {}).get("formula")
     repeated = why_not is not None and logic.same_model(yours, why_not)
-    if not score.correct and not repeated:
+
+    def right() -> None:
+        st.markdown("**The right formula**")
+        st.code(ctx["shown"], language=None)
+
+    def your_formula() -> None:
         st.markdown(f"**Your formula, {user_text(yours)}, on these data.**")
         if report is not None:
             st.markdown("\n".join(f"- {line}" for line in report["read"]))
@@ -172,22 +182,31 @@ def _reveal_formula(round_: Round, answer: dict, score: Score) -> None:
                 st.markdown(report["contrast"])
         else:
             st.markdown(details["contrasts"][answer[round_.questions[0].id]])
-    _line_pictures(round_, yours, summary, score.correct)
-    table = round_.reveal.tables["fits"]
-    if (report is not None and report["summary"] is not None and not score.correct
-            and not any(logic.same_model(yours, f) for f in table["formula"])):
-        from games.syntax.reveal import fits_table
 
-        table = pd.concat([table, fits_table([("yours", report["summary"])], _words(round_))],
-                          ignore_index=True)
-    st.markdown("**Every formula of this round, fitted to the same data**")
-    st.dataframe(_table(table), hide_index=True)
-    st.caption("which: right = the design's formula, option = another answer on offer, "
-               "yours = what you typed. SD: how much intercepts or slopes vary between groups "
-               "(VarCorr); corr.: their correlation; SE: standard error of the fixed effect; "
-               "–: not in that model.")
-    with st.expander("The simulated data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+    def fits() -> None:
+        table = round_.reveal.tables["fits"]
+        if (report is not None and report["summary"] is not None and not score.correct
+                and not any(logic.same_model(yours, f) for f in table["formula"])):
+            table = pd.concat([table, fits_table([("yours", report["summary"])],
+                                                 _words(round_))], ignore_index=True)
+        st.dataframe(_table(table), hide_index=True)
+        st.caption("which: right = the design's formula, option = another answer on offer, "
+                   "yours = what you typed. SD: how much intercepts or slopes vary between "
+                   "groups (VarCorr); corr.: their correlation; SE: standard error of the fixed "
+                   "effect; –: not in that model.")
+
+    sections = [("Why, in words", lambda: st.markdown(
+        paragraphs(round_.reveal.explanation, 1)))]
+    if not score.correct and not repeated:
+        sections.append(("Your formula, read aloud", your_formula))
+    if "g" in _words(round_) and details["summaries"][ctx["target"]].get("lines"):
+        sections.append(("What the formulas do to these data (pictures)",
+                         lambda: _line_pictures(round_, yours, summary, score.correct)))
+    sections += [("Every formula of this round, fitted to the same data", fits),
+                 ("The simulated data",
+                  lambda: st.dataframe(round_.data, hide_index=True, height=260))]
+    layered_reveal([], paragraphs(round_.reveal.explanation, 0, 1), main=right,
+                   sections=sections)
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:

@@ -21,8 +21,10 @@ from .session import (
 from .show import (
     friendly_errors,
     key_numbers,
+    layered_reveal,
     more,
     p_value_text,
+    paragraphs,
     run_with_progress,
     say,
     show_chart,
@@ -36,6 +38,7 @@ __all__ = [
     "cached_round", "current_round", "new_round", "new_seed", "round_cache", "slow_result",
     "DIFFICULTY_HELP", "apply_url_difficulty", "draw_scoreboard", "init_session", "record",
     "show_notice",
-    "friendly_errors", "key_numbers", "more", "p_value_text", "run_with_progress", "say",
-    "show_chart", "style_table", "user_text", "RoundSource", "Refused", "source",
+    "friendly_errors", "key_numbers", "layered_reveal", "more", "paragraphs", "p_value_text",
+    "run_with_progress", "say", "show_chart", "style_table", "user_text",
+    "RoundSource", "Refused", "source",
 ]

@@ -13,7 +13,7 @@ import streamlit as st
 from ..text import literal, plain
 
 __all__ = ["style_table", "p_value_text", "run_with_progress", "show_chart", "friendly_errors",
-           "say", "user_text", "key_numbers", "more"]
+           "say", "user_text", "key_numbers", "more", "layered_reveal", "paragraphs"]
 
 log = logging.getLogger("lmm_games")
 
@@ -95,3 +95,25 @@ def key_numbers(numbers: Sequence[tuple[str, str] | tuple[str, str, str]]) -> No
 def more(title: str, expanded: bool = False):
     """A section of the reveal the student opens when they want it (st.expander)."""
     return st.expander(title, expanded=expanded)
+
+
+def paragraphs(text: str, start: int = 0, stop: int | None = None) -> str:
+    """Some paragraphs of a reveal's explanation (split at blank lines)."""
+    return "\n\n".join(text.split("\n\n")[start:stop])
+
+
+def layered_reveal(numbers: Sequence, lead: str, main: Callable[[], None] | None = None,
+                   sections: Sequence[tuple[str, Callable[[], None]]] = ()) -> None:
+    """Every game's reveal has one shape, short enough to read at a glance on a phone: under
+    the verdict, the numbers that matter (``numbers``, see key_numbers) and the lead in words;
+    then the one picture or table that shows why (``main``); the rest in ``sections``
+    (title, draw) that the student opens."""
+    if numbers:
+        key_numbers(numbers)
+    if lead:
+        st.markdown(lead)
+    if main is not None:
+        main()
+    for title, draw in sections:
+        with more(title):
+            draw()

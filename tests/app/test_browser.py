@@ -36,7 +36,8 @@ IDLE_JS = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(c => c.checkVisibility());  // a chart in a closed section is drawn when opened
   return charts.every(c => c.querySelector('canvas, svg.marks'));
 }"""
 
@@ -44,6 +45,17 @@ IDLE_JS = """() => {
 def _wait_idle(page) -> None:
     """Wait until Streamlit has finished running the script and drawing charts."""
     page.wait_for_function(IDLE_JS, timeout=WAIT_MS, polling=100)
+
+
+def _wait_reveal(page) -> None:
+    """Wait for the whole reveal: the round loop draws a second "New round" button at its very
+    end (Streamlit shows its running indicator only after a moment, so a fresh run can look
+    idle; the button cannot)."""
+    from playwright.sync_api import expect
+
+    page.get_by_text("100 points.").wait_for()
+    expect(page.get_by_role("button", name="New round")).to_have_count(2, timeout=WAIT_MS)
+    _wait_idle(page)
 
 
 HEIGHT_JS = (
@@ -111,7 +123,7 @@ def test_play_one_round(browser, server, game_id):
     assert f"seed={SEED}" in page.url
     _shot(page, f"{game_id}_question.png")
     _answer(page, round_)
-    page.get_by_text("100 points.").wait_for()
+    _wait_reveal(page)
     first_line = round_.reveal.explanation.split("\n\n")[0].replace("*", "")[:30]
     page.get_by_text(first_line).first.wait_for()
     _wait_idle(page)
@@ -153,8 +165,7 @@ def test_phone_width(browser, server):
     _wait_idle(page)
     _shot(page, f"phone_{game_id}_question.png")
     _answer(page, round_)
-    page.get_by_text("100 points.").wait_for()
-    _wait_idle(page)
+    _wait_reveal(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width} px wide)"
     _shot(page, f"phone_{game_id}_reveal.png")
