@@ -39,8 +39,8 @@ def student(server_database):
 def test_a_student_does_an_item(browser, server, student):
     engine, token, round_ = student
     question = round_.questions[0]
-    right = question.label_of(round_.solution["test"])
-    wrong = next(o.label for o in question.options if o.value != round_.solution["test"])
+    right = question.label_of(round_.solution[question.id])
+    wrong = next(o.label for o in question.options if o.value != round_.solution[question.id])
     context = browser.new_context(viewport={"width": 1100, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -48,7 +48,7 @@ def test_a_student_does_an_item(browser, server, student):
     page.get_by_text("Browser week").wait_for()
     page.get_by_text("not started").wait_for()
     page.get_by_role("link", name="Round 1").click()
-    page.get_by_text("Which test matches the hypothesis?").wait_for()
+    page.get_by_text(question.text).first.wait_for()
     page.get_by_text(wrong, exact=True).click()  # a draft, kept while choosing
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
@@ -64,5 +64,6 @@ def test_a_student_does_an_item(browser, server, student):
     page.get_by_text("100 points.").wait_for()
     assert page.get_by_role("button", name="Check my answer").count() == 0
     attempts = submissions.attempts_of(engine, assignment_id=1)
-    assert [(a.points, a.answer["test"]) for _, a in attempts] == [(100, round_.solution["test"])]
+    assert [(a.points, a.answer[question.id]) for _, a in attempts] == [
+        (100, round_.solution[question.id])]
     context.close()

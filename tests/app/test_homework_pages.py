@@ -16,7 +16,7 @@ from games import GAMES, page_path
 from homework import assignments as hw
 from homework import practice, submissions
 from homework.model import AssignmentSpec, Item, Student
-from homework.questions import wrong_answer
+from homework.questions import right_answer, wrong_answer
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 NOW = datetime.now(UTC)
@@ -81,13 +81,14 @@ def test_student_answers_a_round_once_and_drafts_survive(db):
     texts = _texts(home)
     assert "Week \\*3\\*" in texts and "not started" in texts  # typed text shown as typed
     round_ = _round(db, created)
+    q = round_.questions[0]  # the round's question (its id depends on the variant)
+    key = f"tails.form.{q.id}"
     at = _open(page_path("tails"), hw=token, item="1", round="1")
-    wrong = next(o.value for o in round_.questions[0].options
-                 if o.value != round_.solution["test"])
-    at.radio(key="tails.form.test").set_value(wrong).run()  # a draft, not sent
+    wrong = next(o.value for o in q.options if o.value != round_.solution[q.id])
+    at.radio(key=key).set_value(wrong).run()  # a draft, not sent
     again = _open(page_path("tails"), hw=token, item="1", round="1")  # another device
-    assert again.radio(key="tails.form.test").value == wrong
-    again.radio(key="tails.form.test").set_value(round_.solution["test"]).run()
+    assert again.radio(key=key).value == wrong
+    again.radio(key=key).set_value(round_.solution[q.id]).run()
     next(b for b in again.button if b.label == "Check my answer").click().run()
     assert not again.exception, again.exception
     assert "100 points" in _texts(again)
@@ -104,7 +105,8 @@ def test_bad_links_and_withheld_feedback(db):
     assert "not known" in _texts(_open(page_path("tails"), hw="nope", item="1", round="1"))
     at = _open(page_path("tails"), hw=token, item="1", round="1")
     round_ = _round(db, created)
-    at.radio(key="tails.form.test").set_value(round_.solution["test"]).run()
+    q = round_.questions[0]
+    at.radio(key=f"tails.form.{q.id}").set_value(round_.solution[q.id]).run()
     next(b for b in at.button if b.label == "Check my answer").click().run()
     texts = _texts(at)
     assert "Your answer is in" in texts and "100 points" not in texts
@@ -124,7 +126,8 @@ def test_remembered_practice_never_scores_a_round_twice(db):
     round_ = GAMES["tails"].make_round(5, "normal")
     query = {"progress": token, "seed": "5", "difficulty": "normal"}
     at = _open(page_path("tails"), **query)
-    at.radio(key="tails.form.test").set_value(round_.solution["test"])  # in a form: no run
+    q = round_.questions[0]
+    at.radio(key=f"tails.form.{q.id}").set_value(round_.solution[q.id])  # in a form: no run
     next(b for b in at.button if b.label == "Check my answer").click().run()
     assert not at.exception, at.exception
     assert at.session_state["app.points"] == 100
@@ -140,19 +143,20 @@ def test_remembered_practice_never_scores_a_round_twice(db):
 def test_the_next_round_starts_empty_in_the_same_session(db):
     created, token = _assignment(db, items=(Item("tails", "gentle", 2),))
     round_ = _round(db, created)
+    q = round_.questions[0]
     at = _open(page_path("tails"), hw=token, item="1", round="1")
-    at.radio(key="tails.form.test").set_value(round_.solution["test"]).run()
+    at.radio(key=f"tails.form.{q.id}").set_value(round_.solution[q.id]).run()
     at.query_params["round"] = "2"
     at.switch_page(page_path("tails")).run()
     assert not at.exception, at.exception
     assert "round 2 of 2" in _texts(at)
-    assert at.radio(key="tails.form.test").value is None
+    assert all(r.value is None for r in at.radio if str(r.key).startswith("tails.form."))
 
 
 def test_lecturer_tabs_gradebook_and_exports(db):
     created, token = _assignment(db)
     round_ = _round(db, created)
-    submissions.submit(db, token, 1, 1, {"test": round_.solution["test"]})
+    submissions.submit(db, token, 1, 1, right_answer(round_))
     at = _open("app_pages/teach.py", key=created.lecturer_key)
     labels = [b.label for b in at.get("download_button")]
     assert any("For Moodle" in str(label) for label in labels)
