@@ -37,4 +37,12 @@ with st.container(border=True):
                "and read the summary, the shrinkage plot and bootstrap intervals. Includes a "
                "step-by-step walkthrough of the course's sleep study.")
 
+st.subheader("In class")
+with st.container(border=True):
+    st.page_link("app_pages/class_host.py", label="**Host a class game**",
+                 icon=":material/co_present:")
+    st.caption("Lecturers: run rounds on the projector while the class answers on their "
+               "phones. Students: open `/join` at this address and type the code on the "
+               "projector.")
+
 st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit.")

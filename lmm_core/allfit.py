@@ -7,7 +7,8 @@ is not well identified and should be simplified or rescaled. The tables mirror
 
 The optimizers are lme4's allFit() list with lme4's names and settings (optimize.ALL_FIT:
 all but nlminbwrap and nmkbw, which have no Python implementation). As in allFit, each one
-starts where lmer starts; they share one deviance function, built once from the fit.
+starts where lmer starts and takes lmer's boundary steps; every refit reuses the fit's
+cross-products (refit.refit), so nothing about the model is rebuilt.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .api import merge_fit
-from .bootstrap import parameter_names, sdcor_values
-from .devfun import fast_deviance
 from .errors import LmmError
-from .optimize import ALL_FIT, OPTIMIZERS, optimize_theta
+from .optimize import ALL_FIT, OPTIMIZERS
+from .parameters import sdcor, variance_names
+from .refit import refit
+from .start import start_theta
 
 __all__ = ["all_fit", "AllFitResult"]
 
@@ -63,14 +64,13 @@ class AllFitResult:
         return bool(((both.max() - both.min()) / scale <= tol).all())
 
 
-def _one(fit, devfun, name: str):
-    start = time.perf_counter()
+def _one(fit, start: np.ndarray, name: str):
+    began = time.perf_counter()
     try:
-        opt = optimize_theta(devfun, fit.mm.theta0, fit.mm.lower, name)
-        refit = merge_fit(fit.mm, fit.cp, fit.reml, devfun, opt, data_name=fit.data_name)
+        new = refit(fit, start=start, optimizer=name, edge_checks=True)
     except Exception as err:  # noqa: BLE001 - a failing optimizer is a result, not a crash
-        return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - start
-    return refit, list(refit.messages), time.perf_counter() - start
+        return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - began
+    return new, list(new.messages), time.perf_counter() - began
 
 
 def all_fit(fit, optimizers=None) -> AllFitResult:
@@ -79,26 +79,24 @@ def all_fit(fit, optimizers=None) -> AllFitResult:
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown:
         raise LmmError(f"Unknown optimizer {unknown[0]!r}. Choose from: {', '.join(OPTIMIZERS)}.")
-    devfun = fast_deviance(fit.cp, fit.reml).deviance
-    mm = fit.mm
-    vc_names = parameter_names(mm)[mm.p :]
+    mm, start = fit.mm, start_theta(fit.mm)
+    vc_names = variance_names(mm)
     fixef = pd.DataFrame(np.nan, index=names, columns=list(mm.xnames))
-    sdcor = pd.DataFrame(np.nan, index=names, columns=vc_names)
+    sdcors = pd.DataFrame(np.nan, index=names, columns=vc_names)
     theta = pd.DataFrame(np.nan, index=names, columns=mm.theta_names)
     llik, times = pd.Series(np.nan, index=names), pd.Series(np.nan, index=names)
     messages, fits = {}, {}
     for name in names:
-        refit, messages[name], times[name] = _one(fit, devfun, name)
-        fits[name] = refit
-        if refit is None:
+        new, messages[name], times[name] = _one(fit, start, name)
+        fits[name] = new
+        if new is None:
             continue
-        fixef.loc[name] = refit.pls.beta
-        sdcor.loc[name] = np.append(sdcor_values(mm, refit.theta, [refit.sigma])[0],
-                                    refit.sigma)
-        theta.loc[name] = refit.theta
-        llik[name] = refit.loglik
+        fixef.loc[name] = new.pls.beta
+        sdcors.loc[name] = sdcor(mm, new.theta, new.sigma)
+        theta.loc[name] = new.theta
+        llik[name] = new.loglik
     which_ok = pd.Series({n: fits[n] is not None for n in names})
-    for table in (fixef, sdcor, theta, llik, times, which_ok):
+    for table in (fixef, sdcors, theta, llik, times, which_ok):
         table.index.name = "optimizer"
-    return AllFitResult(fixef, llik.rename("logLik"), sdcor, theta, times.rename("seconds"),
+    return AllFitResult(fixef, llik.rename("logLik"), sdcors, theta, times.rename("seconds"),
                         messages, which_ok.rename("ok"), fits)

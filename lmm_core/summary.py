@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import rformat as R
+from .checks import SCALE_MESSAGE
 from .formula import parse_formula
 
 __all__ = ["LmerSummary", "summarize", "build_summary"]
@@ -94,7 +95,8 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
         coefficients=coefficients,
         correlation=_correlation(fit.vcov()),
         ddf=ddf,
-        fit_warnings=tuple(m for m in fit.mm.messages if "rank deficient" in m),
+        fit_warnings=tuple(m for m in fit.mm.messages
+                           if "rank deficient" in m or m == SCALE_MESSAGE),
         convergence_messages=conv,
         optimizer=fit.opt.family,
         convergence_code=fit.opt.code,

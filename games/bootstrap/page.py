@@ -187,4 +187,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                                                     height=260))])
 
 
-play(GAME, show_reveal, show_question=show_question, form=FORM)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question, form=FORM)

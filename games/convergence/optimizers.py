@@ -1,7 +1,7 @@
 """The "try other optimizers" remedy: lme4's allFit on the round's maximal model (pure).
 
-all_fit refits with lme4's allFit optimizers (five of its seven; a few tenths of a second on
-these models), so this is not part of make_round (which stays under 300 ms): it is the game's
+all_fit refits with lme4's allFit optimizers (five of its seven; under 0.1 s on these
+models), so this is not part of make_round (which stays under 300 ms): it is the game's
 slow reveal (GameSpec.slow), which the round loop runs once per round after the answer.
 The result is a pure function of the round.
 """

@@ -158,4 +158,5 @@ def _lines_caption(round_: Round) -> str:
             "every school's own slopes.")
 
 
-play(GAME, show_reveal, show_question=show_question)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

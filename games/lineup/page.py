@@ -72,4 +72,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                   ("See the lineup again", lambda: _grid(round_, real=real))])
 
 
-play(GAME, show_reveal, show_question=_grid, form=Form(horizontal=("panel",)))
+show_question = _grid  # the numbered panels, also on the class projector
+
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=_grid, form=Form(horizontal=("panel",)))

@@ -155,4 +155,5 @@ def _p_words(p: float) -> str:
     return text if text.startswith("<") else f"= {text}"
 
 
-play(GAME, show_reveal, show_question=show_question)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

@@ -4,12 +4,10 @@ believes about the participants' baselines (for the pictures)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import scipy.stats
 
 import lmm_core
-from lmm_core.anova import AnovaLRT, ml_refit
+from lmm_core.anova import AnovaLRT
 
 from .. import candidates
 from ..base import Reveal
@@ -117,28 +115,11 @@ def _table(columns: dict, truth: dict, variant: str) -> pd.DataFrame:
 def lrt(small, big, names: list[str]) -> AnovaLRT:
     """lme4's likelihood-ratio test of ``small`` against ``big`` (ML refits).
 
-    ``lmm_core.anova`` checks nesting by the model terms, so it refuses one participant SD
-    against one SD per group: ``(1 | participant)`` is not written inside ``(0 + in_A |
-    participant) + (0 + in_B | participant)``, although it is the special case of equal SDs.
-    lme4's anova() does not check; for that pair this computes the same table by hand (R's
-    anova.merMod: refit by ML, chi-square on twice the log-likelihood gain).
+    ``lmm_core.anova`` checks nesting by the model terms, and ``(1 | participant)`` is not
+    written inside ``(0 + in_A | participant) + (0 + in_B | participant)``, although it is
+    its special case of equal SDs; lme4's anova() does not check, nor does check_nested=False.
     """
-    try:
-        return lmm_core.anova(small, big, names=names)
-    except lmm_core.ModelSpecError:
-        pass
-    fits = [ml_refit(small), ml_refit(big)]
-    loglik = np.array([f.loglik for f in fits])
-    npar = np.array([f.npar for f in fits])
-    chisq = max(0.0, 2.0 * (loglik[1] - loglik[0]))
-    df = float(npar[1] - npar[0])
-    table = pd.DataFrame({
-        "npar": npar, "AIC": [f.aic for f in fits], "BIC": [f.bic for f in fits],
-        "logLik": loglik, "deviance": -2.0 * loglik, "Chisq": [np.nan, chisq],
-        "Df": [np.nan, df], "Pr(>Chisq)": [np.nan, scipy.stats.chi2.sf(chisq, df)]},
-        index=names)
-    return AnovaLRT(table, (small.formula, big.formula), small.data_name,
-                    ("refitting model(s) with ML (instead of REML)",))
+    return lmm_core.anova(small, big, names=names, check_nested=False)
 
 
 def _baselines(fit, people: pd.DataFrame) -> list[float]:

@@ -216,4 +216,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         sections=sections)
 
 
-play(GAME, show_reveal, show_question=show_question)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

@@ -155,4 +155,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                   ("Everybody's lines", everyone)])
 
 
-play(GAME, show_reveal, form=FORM)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, form=FORM)

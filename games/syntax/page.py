@@ -216,4 +216,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         _reveal_formula(round_, answer, score)
 
 
-play(GAME, show_reveal, show_question=show_question, form=FORM)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question, form=FORM)

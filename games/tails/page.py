@@ -98,4 +98,5 @@ def _anova_pictures(num: dict) -> None:
                f"{num['F_crit']:.2f}).")
 
 
-play(GAME, show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal)

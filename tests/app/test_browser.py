@@ -54,7 +54,7 @@ def _wait_reveal(page) -> None:
     from playwright.sync_api import expect
 
     page.get_by_text("100 points.").wait_for()
-    expect(page.get_by_role("button", name="New round")).to_have_count(2)
+    expect(page.get_by_role("button", name="New round")).to_have_count(2, timeout=WAIT_MS)
     _wait_idle(page)
 
 

@@ -8,24 +8,23 @@ gives logLik -871.8141 for all seven optimizers, no messages, fixed effects equa
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core import optimize
 from lmm_core.allfit import AllFitResult, all_fit
 from lmm_core.errors import LmmError
-from tests.reference.cases import ROOT, case
+from lmm_core.start import start_theta
+from tests.reference.cases import case
 
-pytestmark = pytest.mark.slow  # allFit refits with every optimizer
-
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
-REF = case("allfit_sleepstudy")["optimizers"]
+REF = case("allfit_sleepstudy")["optimizers"]  # all_fit takes ~0.03 s: not slow
 
 
 @pytest.fixture(scope="module")
 def fit():
-    return lmm_core.lmer("Reaction ~ Days + (Days | Subject)", pd.read_csv(SLEEP))
+    sleep = simulators.load("sleepstudy")  # the copy the package ships
+    return lmm_core.lmer("Reaction ~ Days + (Days | Subject)", sleep)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,7 @@ def test_each_refit_starts_where_lmer_starts(fit, result, monkeypatch):
     monkeypatch.setitem(optimize.OPTIMIZERS, "bobyqa",
                         lambda fun, x0, lower, **kw: starts.append(x0) or real(fun, x0, lower))
     all_fit(fit, ["bobyqa"])
-    np.testing.assert_array_equal(starts[0], fit.mm.theta0)
+    np.testing.assert_array_equal(starts[0], start_theta(fit.mm))
     assert result.fits["nloptwrap.NLOPT_LN_BOBYQA"].objective == pytest.approx(fit.objective,
                                                                               abs=1e-9)
 
