@@ -1,8 +1,5 @@
-"""The app's one database engine (store.make_engine + migrations), shared by every session.
-
-A cached resource, keyed by the configured URL, so tests that point DATABASE_URL elsewhere get
-their own. Not a page: imported by pages and by the router's round sources.
-"""
+"""The app's one database engine (store.shared_engine: migrated once per process), and the
+app's address for links. Not a page: imported by pages and by the router's round sources."""
 
 from __future__ import annotations
 
@@ -12,16 +9,10 @@ from sqlalchemy import Engine
 import store
 
 
-@st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    engine = store.make_engine(url)
-    store.migrate(engine)
-    return engine
-
-
 def get_engine() -> Engine:
-    """The engine for DATABASE_URL (or the default SQLite file), migrated on first use."""
-    return _engine(store.database_url().render_as_string(hide_password=False))
+    """The engine for DATABASE_URL (or the default SQLite file), migrated on first use; the
+    same one the class games' phone endpoints use."""
+    return store.shared_engine()
 
 
 def base_url() -> str:

@@ -81,7 +81,13 @@ def server(tmp_path_factory, server_database):
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser():
+    """One headless Chromium for the session. Every browser test uses it: Playwright's sync
+    API cannot be started twice in one process while the first is open."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install -y chromium)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
