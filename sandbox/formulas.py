@@ -16,7 +16,7 @@ from lmm_core import parse_formula
 from lmm_core.errors import LmmError
 
 __all__ = ["Suggestion", "PoolingPlan", "suggest_formula", "pooling_plan", "grouping_columns",
-           "numeric_columns"]
+           "numeric_columns", "looks_like_id"]
 
 OUTCOME_WORDS = ("rt", "reaction", "response", "score", "outcome", "dv", "y", "value", "accuracy",
                  "acc", "rating", "time", "latency", "correct", "extraversion", "wellbeing")
@@ -63,6 +63,11 @@ def numeric_columns(data: pd.DataFrame) -> list[str]:
 def _named(name: str, words) -> bool:
     parts = re.split(r"[._\s]+", name.lower())
     return name.lower() in words or any(p in words for p in parts)
+
+
+def looks_like_id(name: str) -> bool:
+    """Whether a column's name says it labels units (participant, subject_id, school, ...)."""
+    return _named(str(name), GROUP_WORDS)
 
 
 def grouping_columns(data: pd.DataFrame) -> list[str]:
