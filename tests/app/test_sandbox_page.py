@@ -278,3 +278,159 @@ def test_bootstrap_runs_on_demand_next_to_wald_and_profile():
     # the run stays with its fit: another formula has none until asked
     _formula(at, "reaction ~ 1 + days + (1 | subject)")
     assert not any("95% intervals" in m.value for m in at.markdown)
+
+
+# ----- mistakes before fitting ------------------------------------------------------------------
+def test_the_same_random_term_twice_is_explained_not_fitted():
+    at = _open()
+    twice = "reaction ~ days + (1|subject) + (1|subject)"
+    _formula(at, twice)
+    text = _texts(at)
+    assert "The same random effect twice" in text and "centring or scaling would not help" in text
+    assert _summary(at) == "" and not any("lme4 says" in w.value for w in at.warning)
+    assert [c.value for c in at.code] == ["reaction ~ 1 + days + (1 | subject)"]
+    at.button(key="sandbox.fit_anyway").click().run()
+    _ok(at)
+    assert "REML criterion" in _summary(at)  # fitted as lme4 would, with its warnings
+    assert any("lme4 says" in w.value for w in at.warning)
+
+
+def test_use_the_fix_keeps_the_typed_formula_in_the_history():
+    at = _open()
+    twice = "reaction ~ days + (days|subject) + (1|subject)"
+    _formula(at, twice)
+    at.button(key="sandbox.use_fix").click().run()
+    _ok(at)
+    assert at.text_input(key="sandbox.formula").value == COURSE_FORMULA
+    assert "1771.4" in _summary(at)
+    assert twice in at.selectbox(key="sandbox.earlier").options
+
+
+# ----- tricky uploads ---------------------------------------------------------------------------
+def _sleep_csv(**renames) -> bytes:
+    return simulators.load("sleep_seed").rename(columns=renames).to_csv(index=False).encode()
+
+
+def test_unicode_and_invisible_headers_fit_with_the_suggested_formula():
+    raw = _sleep_csv(reaction="réaction", days="\u200bdays")
+    at = _upload(_open(), "études.csv", raw)
+    assert at.text_input(key="sandbox.formula").value == "réaction ~ 1 + days + (1 | subject)"
+    renamed = next(d.value for d in at.dataframe if "in your file" in d.value.columns)
+    assert renamed.to_dict("list") == {"in your file": ["<U+200B>days"], "in formulas": ["days"]}
+    assert "Data: études" in _summary(at)
+
+
+@pytest.mark.parametrize(("name", "raw", "words"), [
+    ("u32.csv", "g,y\nä,1\nö,2\nä,3\nö,4\n".encode("utf-32"), "Read as UTF-32 text."),
+    ("nul.csv", b"g,y\na,1\nb\x00,2\n", "Line 3 of “nul.csv” contains a NUL character"),
+])
+def test_utf32_is_read_and_a_nul_byte_is_named(name, raw, words):
+    at = _upload(_open(), name, raw)
+    assert words in _texts(at)
+
+
+def test_an_infinite_cell_is_named_and_the_fit_explains_instead_of_failing():
+    raw = simulators.load("sleep_seed").astype({"days": float}).to_csv(index=False)
+    raw = raw.replace("\n308,3.0,", "\n308,inf,", 1).encode()
+    at = _upload(_open(), "inf.csv", raw)
+    text = _texts(at)
+    assert "Column days holds an infinite value (inf) in row 4" in text
+    assert "`days` holds an infinite value" in text and "row(s) 4" in text
+    assert _summary(at) == "" and not at.exception
+
+
+def test_missing_values_show_as_na_and_their_note_is_not_lme4s():
+    data = simulators.load("sleep_seed")
+    data.loc[[0, 5], "reaction"] = None
+    at = _upload(_open(), "gaps.csv", data.to_csv(index=False).encode())
+    assert at.dataframe[0].proto.placeholder == "NA"
+    assert at.dataframe[0].value["reaction"].isna().sum() == 2
+    notes = [i.value for i in at.info if "missing values removed" in i.value]
+    assert notes and notes[0].startswith("**Note:**") and "lme4 says" not in notes[0]
+
+
+# ----- time limits ------------------------------------------------------------------------------
+SIX_SLOPES = ("Reaction ~ Days + (Days + I(Days^2) + I(Days^3) + sqrt(Days) + log1p(Days) + "
+              "abs(Days - 4) | Subject)")
+
+
+def test_a_slow_fit_waits_for_a_click_and_stops_at_the_limit(monkeypatch):
+    from sandbox import limits
+
+    monkeypatch.setattr(limits, "QUICK_SECONDS", 0.0)
+    monkeypatch.setattr(limits, "FIT_SECONDS", 0.05)
+    at = _open()
+    at.selectbox(key="sandbox.course").set_value("sleepstudy").run()
+    _formula(at, SIX_SLOPES)
+    assert "A big model" in _texts(at) and "28 variance and correlation" in _texts(at)
+    assert _summary(at) == ""
+    at.button(key="sandbox.fit_slow").click().run()
+    _ok(at)
+    assert "The fit stopped at the" in _texts(at) and "time limit" in _texts(at)
+    assert at.text_input(key="sandbox.formula").value == SIX_SLOPES  # nothing lost
+    at.run()  # a rerun does not start it again
+    assert "The fit stopped at the" in _texts(at) and _summary(at) == ""
+
+
+def test_a_bootstrap_far_over_its_limit_is_refused_and_one_over_it_stops(monkeypatch):
+    from sandbox import limits
+
+    at = _open()
+    monkeypatch.setattr(limits, "BOOT_SECONDS", 1e-3)
+    at.selectbox(key="sandbox.boot_n").set_value(2000).run()
+    assert "Too long for the sandbox" in _texts(at)
+    assert not [b for b in at.button if b.key == "sandbox.boot_run"]
+    monkeypatch.setattr(limits, "BOOT_SECONDS", 600.0)
+    monkeypatch.setattr(limits, "Deadline", _quick_deadline(limits))
+    at.selectbox(key="sandbox.boot_n").set_value(100).run()
+    at.button(key="sandbox.boot_run").click().run()
+    _ok(at)
+    assert "The bootstrap stopped at the" in _texts(at) and "of 100 refits" in _texts(at)
+    assert not any("95% intervals" in m.value for m in at.markdown)
+
+
+def _quick_deadline(limits):
+    """A Deadline whose limit has passed at the first progress call."""
+    deadline = limits.Deadline
+    return lambda limit, show=None: deadline(0.0, show=show)
+
+
+# ----- text from users stays text ---------------------------------------------------------------
+HOSTILE = ("[x](http://example.org)", "![x](http://example.org/x.png)",
+           "<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+
+
+def _rendered(at: AppTest) -> list[str]:
+    """Every piece of Markdown the page sent, widget labels included."""
+    texts = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success",
+                                  "subheader", "title") for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander] + [w.label for w in at.selectbox]
+    return texts
+
+
+def _unsafe(markdown: str) -> list[str]:
+    """Links, images, HTML and bare URLs that Markdown would render (code spans and
+    backslash-escaped characters excluded)."""
+    text = re.sub(r"(`+).*?\1", "", markdown, flags=re.S)
+    text = re.sub(r"\\[!-/:-@\[-`{-~]", "", text)
+    return re.findall(r"\]\(|!\[|<[A-Za-z/!?]|https?:|www\.", text)
+
+
+def test_hostile_text_is_never_rendered_as_markdown():
+    data = simulators.load("sleep_seed")
+    labels = {s: f"{HOSTILE[k % 4]}{k}" for k, s in enumerate(data["subject"].unique())}
+    data["subject"] = data["subject"].map(labels)
+    for k, bad in enumerate(HOSTILE):
+        data[bad] = k  # hostile column names
+    name = "[x](http://example.org)<img src=x onerror=alert(1)>.csv"
+    at = _upload(_open(), name, data.to_csv(index=False).encode())
+    assert "reaction" in _summary(at)
+    assert any(HOSTILE[0] in _read(t) for t in _rendered(at))  # shown, as text
+    assert any(HOSTILE[0] in str(v) for v in at.selectbox(key="sandbox.pool_focus").options)
+    bad = {t: _unsafe(t) for t in _rendered(at) if _unsafe(t)}
+    assert not bad, bad
+    for formula in (f"reaction ~ days + (1 | `{HOSTILE[1]}`)", f"{HOSTILE[2]} ~ days",
+                    f"reaction ~ days + (1|subject) + (1|subject) + `{HOSTILE[3]}`"):
+        _formula(at, formula)
+        bad = {t: _unsafe(t) for t in _rendered(at) if _unsafe(t)}
+        assert not bad, (formula, bad)
