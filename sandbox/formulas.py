@@ -8,8 +8,10 @@ from the learner's formula where it names them and from the columns where it doe
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lmm_core import parse_formula
@@ -56,13 +58,23 @@ class PoolingPlan:
 
 
 def numeric_columns(data: pd.DataFrame) -> list[str]:
+    """Columns that can be an outcome or a numeric predictor: numbers (not true/false) that
+    vary, with no infinite value (which no model can use)."""
     return [str(c) for c in data.columns if pd.api.types.is_numeric_dtype(data[c])
-            and not pd.api.types.is_bool_dtype(data[c]) and data[c].nunique() > 1]
+            and not pd.api.types.is_bool_dtype(data[c]) and data[c].nunique() > 1
+            and not np.isinf(data[c].to_numpy(dtype=float)).any()]
+
+
+def _plain_letters(name: str) -> str:
+    """Lower case without accents: "Réaction" -> "reaction"."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _named(name: str, words) -> bool:
-    parts = re.split(r"[._\s]+", name.lower())
-    return name.lower() in words or any(p in words for p in parts)
+    name = _plain_letters(name)
+    parts = re.split(r"[._\s]+", name)
+    return name in words or any(p in words for p in parts)
 
 
 def looks_like_id(name: str) -> bool:
@@ -95,11 +107,14 @@ def _response(data: pd.DataFrame, exclude: set[str]) -> str | None:
 
 
 def _predictors(data: pd.DataFrame, exclude: set[str]) -> list[str]:
+    numeric = set(numeric_columns(data))
     out = []
     for c in map(str, data.columns):
         if c in exclude or data[c].nunique() < 2:
             continue
-        if pd.api.types.is_numeric_dtype(data[c]) or data[c].nunique() <= MAX_LEVELS:
+        number = (pd.api.types.is_numeric_dtype(data[c])
+                  and not pd.api.types.is_bool_dtype(data[c]))
+        if c in numeric or (not number and data[c].nunique() <= MAX_LEVELS):
             out.append(c)
     return out[:MAX_PREDICTORS]
 

@@ -46,7 +46,7 @@ def run_with_stop(run_key: tuple, what: str, label: str, estimate: float,
     st.session_state.setdefault(STARTED, {})[run_key] = time.monotonic()
     slot = st.empty()
     with slot.container():
-        st.button("Stop", key=f"sandbox.stop.{run_key[0]}", icon=":material/stop_circle:",
+        st.button(f"Stop {what}", key=f"sandbox.stop.{run_key[0]}", icon=":material/stop_circle:",
                   on_click=_stopped, args=(run_key, what))
         bar = st.progress(0.0, text=f"{label} (about {duration(estimate)})…")
     shown = [0.0]

@@ -409,11 +409,11 @@ def _rendered(at: AppTest) -> list[str]:
 
 
 def _unsafe(markdown: str) -> list[str]:
-    """Links, images, HTML and bare URLs that Markdown would render (code spans and
-    backslash-escaped characters excluded)."""
+    """Links, images and HTML that Markdown would render (code spans and backslash-escaped
+    characters excluded), and GitHub autolinks, which are found after escapes are read."""
     text = re.sub(r"(`+).*?\1", "", markdown, flags=re.S)
-    text = re.sub(r"\\[!-/:-@\[-`{-~]", "", text)
-    return re.findall(r"\]\(|!\[|<[A-Za-z/!?]|https?:|www\.", text)
+    syntax = re.findall(r"\]\(|!\[|<[A-Za-z/!?]", re.sub(r"\\[!-/:-@\[-`{-~]", "", text))
+    return syntax + re.findall(r"(?i)https?://|www\.|[\w.+-]@[\w-]+\.\w", _read(text))
 
 
 def test_hostile_text_is_never_rendered_as_markdown():

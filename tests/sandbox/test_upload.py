@@ -108,7 +108,7 @@ def test_every_name_can_be_typed_in_a_formula(names):
     made = r_names(names)
     assert len(set(made)) == len(made)
     for name in made:
-        parsed = lmm_core.parse_formula(f"y ~ {name} + (1 | g)")
+        parsed = lmm_core.parse_formula(f"`an outcome` ~ {name} + (1 | `a group`)")
         assert parsed.fixed.terms == ((name,),), name
 
 
