@@ -181,12 +181,18 @@ def _constant_slopes(parsed, rows: pd.DataFrame) -> list[Problem]:
 
 def _slope_without_fixed(parsed) -> list[Problem]:
     fixed = {":".join(t) for t in parsed.fixed.terms}
-    slopes = dict.fromkeys(":".join(s) for t in parsed.random for s in t.effects.terms)
+    slopes = [s for s in dict.fromkeys(":".join(s) for t in parsed.random
+                                       for s in t.effects.terms) if s not in fixed]
+    if not slopes:
+        return []
+    names = ", ".join(code(s) for s in slopes)
+    one = len(slopes) == 1
+    example = code(f"~ {slopes[0]} + ({slopes[0]} | …)")
     return [Problem("random_slope_without_fixed_effect", "warning", (
-        f"**{code(s)} has a random slope but no fixed effect.** The model then assumes that its "
-        f"average effect is exactly 0, and lets groups differ only around 0. Usually you want "
-        f"{code(s)} in the fixed part too, as in {code(f'~ {s} + ({s} | …)')}."))
-        for s in slopes if s not in fixed]
+        f"**{names} {'has a random slope' if one else 'have random slopes'} but no fixed "
+        f"effect.** The model then assumes that {'its' if one else 'their'} average effect is "
+        "exactly 0, and lets groups differ only around 0. Usually you want "
+        f"{'it' if one else 'them'} in the fixed part too, as in {example}."))]
 
 
 # ----- a formula without the repeats ------------------------------------------------------------

@@ -100,8 +100,10 @@ def _checked(ds: Dataset, formula: str) -> bool:
     if fix:
         left.button("Use this formula", key="sandbox.use_fix", type="primary", width="stretch",
                     on_click=set_formula, args=(ds.family, fix))
-    if all(p.severity == "mistake" for p in blocking):
+    anyway_allowed = all(p.severity == "mistake" for p in blocking)
+    if anyway_allowed:
         right.button("Fit it anyway, to see what lme4 does", key="sandbox.fit_anyway",
                      width="stretch", on_click=_fit_anyway, args=(ds.key, formula))
-    st.caption("Your formula is still in the box: edit it there, or use a button.")
+    st.caption("Your formula is still in the box: edit it there"
+               + (", or use a button." if fix or anyway_allowed else "."))
     return False
