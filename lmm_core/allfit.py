@@ -4,6 +4,10 @@ lme4's advice for a convergence warning: refit with several optimizers. If they 
 same estimates (to a few digits), the warning was a false alarm; if they disagree, the model
 is not well identified and should be simplified or rescaled. The tables mirror
 ``summary(allFit(fit))``: fixef, llik, sdcor, theta, times, msgs, which.OK.
+
+The optimizers are lme4's allFit() list with lme4's names and settings (optimize.ALL_FIT:
+all but nlminbwrap and nmkbw, which have no Python implementation). As in allFit, each one
+starts where lmer starts; they share one deviance function, built once from the fit.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .api import fit_matrices
+from .api import merge_fit
 from .bootstrap import parameter_names, sdcor_values
+from .devfun import fast_deviance
 from .errors import LmmError
-from .optimize import OPTIMIZERS
+from .optimize import ALL_FIT, OPTIMIZERS, optimize_theta
 
 __all__ = ["all_fit", "AllFitResult"]
 
@@ -58,21 +63,23 @@ class AllFitResult:
         return bool(((both.max() - both.min()) / scale <= tol).all())
 
 
-def _one(fit, name: str):
+def _one(fit, devfun, name: str):
     start = time.perf_counter()
     try:
-        refit = fit_matrices(fit.mm, fit.reml, optimizer=name, data_name=fit.data_name)
+        opt = optimize_theta(devfun, fit.mm.theta0, fit.mm.lower, name)
+        refit = merge_fit(fit.mm, fit.cp, fit.reml, devfun, opt, data_name=fit.data_name)
     except Exception as err:  # noqa: BLE001 - a failing optimizer is a result, not a crash
         return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - start
     return refit, list(refit.messages), time.perf_counter() - start
 
 
 def all_fit(fit, optimizers=None) -> AllFitResult:
-    """Refit ``fit`` with each optimizer (default: all of lmm_core.optimize.OPTIMIZERS)."""
-    names = list(OPTIMIZERS) if optimizers is None else list(optimizers)
+    """Refit ``fit`` with each optimizer (default: lme4's allFit list, optimize.ALL_FIT)."""
+    names = list(ALL_FIT) if optimizers is None else list(optimizers)
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown:
         raise LmmError(f"Unknown optimizer {unknown[0]!r}. Choose from: {', '.join(OPTIMIZERS)}.")
+    devfun = fast_deviance(fit.cp, fit.reml).deviance
     mm = fit.mm
     vc_names = parameter_names(mm)[mm.p :]
     fixef = pd.DataFrame(np.nan, index=names, columns=list(mm.xnames))
@@ -81,7 +88,7 @@ def all_fit(fit, optimizers=None) -> AllFitResult:
     llik, times = pd.Series(np.nan, index=names), pd.Series(np.nan, index=names)
     messages, fits = {}, {}
     for name in names:
-        refit, messages[name], times[name] = _one(fit, name)
+        refit, messages[name], times[name] = _one(fit, devfun, name)
         fits[name] = refit
         if refit is None:
             continue

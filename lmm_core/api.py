@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from .convergence import check_convergence
-from .design import model_matrices
+from .design import ModelMatrices, model_matrices
 from .devfun import fast_deviance
-from .deviance import cross_products, solve_pls
+from .deviance import CrossProducts, cross_products, solve_pls
 from .errors import FitError
 from .formula import parse_formula
-from .optimize import optimize_theta
+from .optimize import DEFAULT, OptSummary, optimize_theta
 from .results import LmerFit
 
-__all__ = ["lmer"]
+__all__ = ["lmer", "fit_matrices", "merge_fit"]
 
 
-def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
+def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = DEFAULT,
          check_conv: bool = True, data_name: str | None = None) -> LmerFit:
     """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
     parsed = parse_formula(formula)
@@ -26,9 +28,9 @@ def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str 
                         data_name=data_name or "data")
 
 
-def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str = "bobyqa",
-                 check_conv: bool = True, theta0: np.ndarray | None = None,
-                 data_name: str = "data") -> LmerFit:
+def fit_matrices(mm: ModelMatrices, reml: bool, *, y: np.ndarray | None = None,
+                 optimizer: str = DEFAULT, check_conv: bool = True,
+                 theta0: np.ndarray | None = None, data_name: str = "data") -> LmerFit:
     """Stages 2-4 on prepared model matrices (bootstraps call this with a new response y).
 
     The optimizer and lme4's derivative checks only need the deviance, so they use the
@@ -41,6 +43,12 @@ def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str 
     devfun = fast_deviance(cp, reml).deviance
     start = mm.theta0 if theta0 is None else np.asarray(theta0, float)
     opt = optimize_theta(devfun, start, mm.lower, optimizer)
+    return merge_fit(mm, cp, reml, devfun, opt, check_conv=check_conv, data_name=data_name)
+
+
+def merge_fit(mm: ModelMatrices, cp: CrossProducts, reml: bool, devfun, opt: OptSummary, *,
+              check_conv: bool = True, data_name: str = "data") -> LmerFit:
+    """Stage 4, lme4's mkMerMod: the optimizer's result, lme4's checks and the solution."""
     if not np.isfinite(opt.fmin):
         raise FitError(
             "The model could not be fitted: the deviance is not finite at the estimates. "
@@ -48,19 +56,16 @@ def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str 
             "effects. Check the response column and the fixed-effect terms."
         )
     messages = list(mm.messages)
-    if not opt.converged:
-        messages.append(f"convergence code from optimizer ({opt.optimizer}): {opt.message}")
-    derivs = None
-    if check_conv:
-        conv_messages, derivs = check_convergence(devfun, opt.theta, opt.fmin, mm.lower)
-        messages += conv_messages
+    if opt.warning:
+        messages.append(opt.warning)
+    conv = check_convergence(devfun, opt.theta, opt.fmin, mm.lower) if check_conv else None
+    if conv:
+        messages += conv.messages
     pls = solve_pls(cp, opt.theta, reml)
-    return LmerFit(mm, cp, reml, opt, pls, tuple(messages), derivs, data_name)
+    return LmerFit(mm, cp, reml, opt, pls, tuple(messages), conv, data_name)
 
 
-def _with_response(mm, y):
-    from dataclasses import replace
-
+def _with_response(mm: ModelMatrices, y) -> ModelMatrices:
     y = np.asarray(y, dtype=float)
     if y.shape != mm.y.shape:
         raise ValueError(f"A new response needs {mm.n} values, got {y.shape}.")

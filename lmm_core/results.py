@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .convergence import Derivatives, is_singular
+from .convergence import ConvergenceCheck, Derivatives, is_singular
 from .design import ModelMatrices
 from .deviance import CrossProducts, PlsSolution, profiled_deviance
 from .optimize import OptSummary
@@ -30,7 +30,7 @@ class LmerFit:
     opt: OptSummary
     pls: PlsSolution
     messages: tuple[str, ...]
-    derivs: Derivatives | None = None
+    conv: ConvergenceCheck | None = None  # lme4's checkConv; None when not checked
     data_name: str = "data"
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -87,10 +87,15 @@ class LmerFit:
         return self.nobs - self.npar
 
     @property
+    def derivs(self) -> Derivatives | None:
+        """lme4's deriv12 at the optimum (gradient and Hessian of the deviance in theta)."""
+        return self.conv.derivs if self.conv else None
+
+    @property
     def converged(self) -> bool:
-        """True unless the optimizer or lme4's gradient/Hessian checks complained."""
-        bad = ("failed to converge", "unable to evaluate", "convergence code", "Hessian")
-        return self.opt.converged and not any(b in m for m in self.messages for b in bad)
+        """The optimizer's convergence code is 0 and no lme4 check failed (a singular fit
+        or "nearly unidentifiable" alone counts as converged, as in lme4's codes)."""
+        return self.opt.converged and not (self.conv and self.conv.failed)
 
     @property
     def is_singular(self) -> bool:

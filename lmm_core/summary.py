@@ -73,7 +73,7 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
     reml = fit.reml and fit.mm.p > 0  # lme4: without fixed effects REML is ML
     design = set(fit.mm.messages)
     conv = tuple(m for m in fit.messages
-                 if m not in design and not m.startswith("convergence code from optimizer"))
+                 if m not in design and m != fit.opt.warning)
     return LmerSummary(
         title=_title(reml, ddf),
         object_class="lmerMod" if ddf is None else "lmerModLmerTest",
@@ -92,8 +92,8 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
         ddf=ddf,
         fit_warnings=tuple(m for m in fit.mm.messages if "rank deficient" in m),
         convergence_messages=conv,
-        optimizer="nloptwrap" if fit.opt.optimizer == "bobyqa" else fit.opt.optimizer,
-        convergence_code=0 if fit.opt.converged else 1,
+        optimizer=fit.opt.family,
+        convergence_code=fit.opt.code,
         optimizer_message=fit.opt.message,
         messages=tuple(fit.messages),
     )

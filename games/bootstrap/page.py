@@ -1,7 +1,7 @@
 """How sure are we? The page (run by st.Page; the round logic is in logic.py).
 
-The three bootstraps are computed on demand after the answer, under a progress bar, and
-cached by (seed, difficulty): reveal.reveal_numbers is pure, so the cache is exact.
+The bootstraps are computed on demand after the answer, under a progress bar, and cached by
+(seed, difficulty): reveal.reveal_numbers is pure, so the cache is exact.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from games import charts
 from games.base import Round, Score
 from games.bootstrap import charts as boot_charts
 from games.bootstrap.logic import KIND_WORDS
-from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table, reveal_numbers
+from games.bootstrap.reveal import bootstrap_story, bootstrap_table, reveal_numbers
 from games.ui import (
     cached_round,
     choice_form,
@@ -24,7 +24,8 @@ from games.ui import (
 )
 
 GAME = "bootstrap"
-WHAT = {"slope": "slope", "within": "treatment − control difference"}
+WHAT = {"slope": "slope", "within": "treatment − control difference",
+        "crossed": "average reading time"}
 HIST_COLOURS = {"parametric": charts.GOOD, "cluster": "#7570b3", "case": charts.ACCENT}
 
 
@@ -42,8 +43,28 @@ def _people_template(seed: int, difficulty: str) -> dict:
     return charts.to_spec(charts.style(chart, height=300))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _words_spec(seed: int, difficulty: str) -> dict:
+    ctx = cached_round(GAME, seed, difficulty).context
+    return charts.to_spec(charts.style(boot_charts.words_chart(ctx["own"], ctx["rare"]),
+                                       height=260))
+
+
+def _words(round_: Round) -> None:
+    ctx = round_.context
+    show_chart(_words_spec(round_.seed, round_.difficulty),
+               f"Dot plot of the {ctx['n_items']} words' average reading times, frequent "
+               "words in one row and rare words in the other, each row's average marked.")
+    st.caption(f"Each dot is one word: its average reading time over the {ctx['n_people']} "
+               "participants. The frequency effect is the difference between the two rows' "
+               "averages.")
+
+
 def _people(round_: Round, lower=None, upper=None) -> None:
     ctx = round_.context
+    if ctx["design"] == "crossed":
+        _words(round_)
+        return
     spec = charts.with_rows(_people_template(round_.seed, round_.difficulty),
                             boot_charts.guess_rows(lower, upper), having="end")
     show_chart(spec, f"Dot plot of the {ctx['n_people']} {ctx['people']}'s own "
@@ -56,7 +77,7 @@ def _people(round_: Round, lower=None, upper=None) -> None:
 
 
 def ask(round_: Round):
-    if round_.context["variant"] == "overconfident":
+    if round_.context["variant"] == "judge":
         _people(round_)
         return choice_form(round_, f"{GAME}.form")
     return _ask_interval(round_)
@@ -91,15 +112,15 @@ def _ask_interval(round_: Round):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _bootstraps(seed: int, difficulty: str) -> dict:
-    """The three bootstraps of a round (about a thousand refits), with a progress bar."""
+    """The round's bootstraps (up to about a thousand refits), with a progress bar."""
     round_ = cached_round(GAME, seed, difficulty)
     return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
-                             "Running the three bootstraps (refits)")
+                             "Running the bootstraps (refits)")
 
 
 def _interval_rows(round_: Round, boot: dict, answer: dict) -> pd.DataFrame:
     table = bootstrap_table(round_, boot)
-    kinds = ["model", "model"] + ["bootstrap"] * len(KINDS)
+    kinds = ["model"] * (len(table) - len(boot)) + ["bootstrap"] * len(boot)
     rows = table[["interval", "lower", "upper"]].assign(kind=kinds)
     if round_.context["variant"] == "interval":
         lo, hi = sorted((float(answer["lower"]), float(answer["upper"])))
@@ -119,11 +140,11 @@ def _reveal_specs(seed: int, difficulty: str, answer: tuple, _boot: dict) -> dic
         rows, num["estimate"], num["truth"], ctx["unit"], ctx["effect"]),
         height=170 + 50 * len(rows)))}
     model = rows[rows["kind"] != "your guess"]  # a far-off guess must not squeeze the bars
-    everything = [v for k in KINDS for v in boot[k]["values"]] + list(model["lower"]) \
+    everything = [v for k in boot for v in boot[k]["values"]] + list(model["lower"]) \
         + list(model["upper"])
     pad = 0.03 * (max(everything) - min(everything))
     domain = [min(everything) - pad, max(everything) + pad]
-    for kind in KINDS:
+    for kind in boot:
         title = f"{KIND_WORDS[kind]}: {boot[kind]['n']} refits"
         out[kind] = charts.to_spec(charts.style(boot_charts.histogram_chart(
             boot[kind]["values"], boot[kind]["lower"], boot[kind]["upper"],
@@ -136,24 +157,26 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     ctx = round_.context
     st.subheader("What the model says")
     st.markdown(round_.reveal.explanation)
-    st.subheader("Three bootstraps")
     boot = _bootstraps(round_.seed, round_.difficulty)
+    count = {2: "two", 3: "three"}[len(boot)]
+    reference = "Wald" if ctx["reference_kind"] == "Wald" else "profile"
+    st.subheader(f"The {count} bootstraps")
     specs = _reveal_specs(round_.seed, round_.difficulty, tuple(sorted(answer.items())),
                            boot)
     show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
                + ("your guess, " if ctx["variant"] == "interval" else "")
-               + "Wald, profile and the three bootstrap percentile intervals, with the "
+               + f"the model's and the {count} bootstrap percentile intervals, with the "
                  "estimate and the true value as vertical lines.")
     st.caption("Solid line: the model's estimate. Dashed line: the true value the data were "
-               "simulated with. Green bars: lme4's intervals; purple: the three bootstraps"
+               f"simulated with. Green bars: lme4's intervals; purple: the {count} bootstraps"
                + ("; orange: your guess." if ctx["variant"] == "interval" else "."))
-    for kind in KINDS:
+    for kind in boot:
         show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
                                 f"estimates, with its 95% percentile interval from "
                                 f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
     st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
-               "percentile interval). Grey band: lme4's profile interval, the same in every "
-               "panel.")
+               f"percentile interval). Grey band: the model's {reference} interval, the same "
+               "in every panel.")
     st.markdown(bootstrap_story(round_, boot))
     st.dataframe(style_table(bootstrap_table(round_, boot), 2), hide_index=True)
     with st.expander("The data"):

@@ -1,7 +1,7 @@
 """The "try other optimizers" remedy: lme4's allFit on the round's maximal model (pure).
 
-all_fit refits with six optimizers, and two of them (COBYQA, trust-constr) take seconds on
-these models, so this is not part of make_round (which stays under 300 ms): the page calls
+all_fit refits with lme4's allFit optimizers (five of its seven; a few tenths of a second on
+these models), so this is not part of make_round (which stays under 300 ms): the page calls
 :func:`optimizer_reveal` after the answer, with a spinner, and caches it by (seed, difficulty).
 The result is a pure function of the round.
 """
@@ -11,21 +11,21 @@ from __future__ import annotations
 import pandas as pd
 
 import lmm_core
+from lmm_core.optimize import ALL_FIT
 
 from ..base import Round
 from .fits import sig, summarize
 from .reveal import coef_words
 
-__all__ = ["optimizer_reveal", "OPTIMIZER_WORDS"]
+__all__ = ["optimizer_reveal", "OPTIMIZER_WORDS", "NOT_PORTED"]
 
-OPTIMIZER_WORDS = {
-    "bobyqa": "bobyqa (lme4's default)",
-    "nelder_mead": "Nelder-Mead",
-    "lbfgsb": "L-BFGS-B",
-    "powell": "Powell",
-    "cobyqa": "COBYQA",
-    "trust_constr": "trust-constr",
-}
+DEFAULT_IN_ALL_FIT = "nloptwrap.NLOPT_LN_BOBYQA"  # what lmer() uses: optimizer = "nloptwrap"
+
+# lme4's own names, as summary(allFit(fit)) prints them; lmer's default marked
+OPTIMIZER_WORDS = {name: name for name in ALL_FIT} | {
+    DEFAULT_IN_ALL_FIT: f"{DEFAULT_IN_ALL_FIT} (lmer's default)"}
+# in lme4's allFit list, but from R packages this app has no port of
+NOT_PORTED = ("nlminbwrap", "nmkbw")
 AGREE = 0.01  # log-likelihood units: closer than this counts as the same optimum
 
 
@@ -121,7 +121,8 @@ def _singular_why(fits: dict, warn: list[str], numbers: dict) -> str:
 def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> str:
     problem = round_.context["problem"]
     n_ok, clean = numbers["n_ok"], [n for n in fits if n not in warn]
-    head = f"**Six optimizers, one model.** {len(warn)} of {n_ok} optimizers still warn"
+    head = (f"**{numbers['n_optimizers']} optimizers, one model.** {len(warn)} of {n_ok} "
+            "optimizers still warn")
     if clean:
         head += f" ({_names(clean)} {'finishes' if len(clean) == 1 else 'finish'} without one)"
     head += f", and {_agreement(fits, numbers)}."
@@ -148,4 +149,6 @@ def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> s
               "and the estimates can be trusted.")
     if len(warn) == n_ok:
         lesson += " Here every optimizer warns: the trouble is real."
-    return "\n\n".join([head, why, lesson])
+    which = (f"These are lme4's allFit() optimizers under lme4's names; allFit() in R also "
+             f"tries {' and '.join(NOT_PORTED)}, from R packages this app has no version of.")
+    return "\n\n".join([head, why, lesson, which])

@@ -1,6 +1,6 @@
 """Fix my model: the page (run by st.Page; the round logic is in logic.py).
 
-The allFit refits ("other optimizers") take a few seconds, so they run only after the answer,
+The allFit refits ("other optimizers", a few tenths of a second) run only after the answer,
 with a spinner, cached by (seed, difficulty) so that a whole class shares one computation.
 """
 
@@ -48,9 +48,9 @@ def _lines_specs(seed: int, difficulty: str) -> list[dict]:
         for title, coef, colour in models]
 
 
-@st.cache_data(max_entries=256, show_spinner="Refitting with six optimizers (lme4's allFit)…")
+@st.cache_data(max_entries=256, show_spinner="Refitting with five optimizers (lme4's allFit)…")
 def _optimizers(seed: int, difficulty: str) -> dict:
-    """allFit for the round (seconds: two of the six optimizers are slow)."""
+    """allFit for the round (five refits, a few tenths of a second)."""
     result = optimizer_reveal(cached_round(GAME, seed, difficulty))
     spec = conv_charts.optimizer_chart(result["points"], "Each optimizer's log-likelihood")
     return result | {"spec": charts.to_spec(charts.style(spec, height=330))}
@@ -114,7 +114,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     show_chart(opt["spec"], "Each optimizer's log-likelihood, marked by whether it still "
                             "warns.")
     st.dataframe(opt["table"], hide_index=True)
-    st.caption("lme4's allFit(): the same model refitted with six optimizers. Triangles: "
+    st.caption("lme4's allFit(): the same model refitted with five optimizers. Triangles: "
                "still warns; circles: no message.")
     with st.expander("R's output after the cure"):
         best = details["refits"][details["best"]]

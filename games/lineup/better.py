@@ -19,6 +19,7 @@ import pandas as pd
 import lmm_core
 
 from ..base import Reveal
+from .signal import N_NULL
 
 __all__ = ["reveal", "model_column", "marked_data", "MODEL"]
 
@@ -57,11 +58,29 @@ def _sd(fit, group: str = "participant") -> float:
     return float(row["sdcor"].iloc[0])
 
 
-def reveal(problem: str, scenario, fit) -> Reveal:
-    """The Reveal for one lineup round."""
+def reveal(problem: str, scenario, fit, seen: dict | None = None) -> Reveal:
+    """The Reveal for one lineup round; ``seen`` is the round's measured signal (see
+    games.lineup.signal), told in words after the explanation."""
     build = {"outliers": _outliers, "mixture": _mixture,
              "unequal_variances": _unequal, "nothing": _nothing}[problem]
-    return build(scenario, fit)
+    out = build(scenario, fit)
+    if seen is None:
+        return out
+    numbers = dict(out.numbers) | {"signal_p": seen["p"], "signal_z": seen["z"]}
+    return Reveal(out.explanation + "\n\n" + visibility_words(seen), numbers, out.tables,
+                  out.details)
+
+
+def visibility_words(seen: dict) -> str:
+    """How clearly the real panel showed its problem, as a visual p-value in plain words."""
+    beaten = round(seen["p"] * (N_NULL + 1)) - 1
+    head = (f"**How visible was it?** Measured by the {seen['statistic']}, ")
+    if beaten == 0:
+        return head + (f"the real panel went beyond all {N_NULL} panels simulated from the model "
+                       f"(a visual p-value of {seen['p']:.3f}): a clear signal.")
+    return head + (f"{beaten} of {N_NULL} panels simulated from the model went as far as the real "
+                   f"one (a visual p-value of {seen['p']:.3f}): the more fakes that match it, "
+                   "the harder the real panel is to spot.")
 
 
 def _printouts(**fits) -> dict:

@@ -5,10 +5,17 @@ other panels are new data simulated from that fit (``fit.simulate``, new partici
 model is right, the real panel hides among them; if the real data have outliers, a hidden
 mixture of two kinds of participants or unequal variances, it stands out. The learner picks the
 real panel and names what is wrong. The reveal fits the better model beside the shown one.
+
+Difficulty is calibrated by measurement (:mod:`games.lineup.signal`): the real panel's p-value
+among 999 panels simulated from the fit, on statistics of what the eye sees. Each level has a
+band of it (gentle: beyond every simulated panel; normal: beaten by 1 to 5 of 999; tricky: by 5
+to 20), and make_round redraws the study (sub-seeds ``sub_seed(seed, 1, attempt)``), turning
+the problem's strength up or down, until the signal falls in the level's band.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -27,7 +34,7 @@ from ..base import (
     frame_to_dict,
     sub_seed,
 )
-from . import better
+from . import better, signal
 from .better import MODEL
 
 __all__ = ["make_round", "score", "PROBLEMS", "MODEL"]
@@ -42,15 +49,21 @@ SCENARIO = {"outliers": "outliers", "mixture": "mixture",
             "unequal_variances": "heterogeneous_variance", "nothing": "two_condition"}
 PANEL_POINTS, PROBLEM_POINTS = 40, 60
 
-# How many panels and how strong each problem is, per difficulty.
+# Per difficulty: how many panels, the band of the signal (the real panel's p-value among
+# simulated panels) and where each problem's strength starts its search.
 LEVELS = {
-    "gentle": {"panels": 6, "size": 8.0, "n_outliers": 2, "group_difference": 30.0,
-               "sd_ratio": 12.0},
-    "normal": {"panels": 9, "size": 6.0, "n_outliers": 2, "group_difference": 22.0,
-               "sd_ratio": 8.0},
-    "tricky": {"panels": 12, "size": 4.5, "n_outliers": 1, "group_difference": 15.0,
-               "sd_ratio": 5.0},
+    "gentle": {"panels": 6, "band": (0.0, 0.001), "n_outliers": 2,
+               "start": {"outliers": 8.0, "mixture": 40.0, "unequal_variances": 12.0}},
+    "normal": {"panels": 9, "band": (0.001, 0.005), "n_outliers": 2,
+               "start": {"outliers": 5.0, "mixture": 27.0, "unequal_variances": 7.0}},
+    "tricky": {"panels": 12, "band": (0.005, 0.02), "n_outliers": 1,
+               "start": {"outliers": 4.0, "mixture": 20.0, "unequal_variances": 5.0}},
 }
+# problem -> the scenario parameter that sets its strength, and its allowed range
+STRENGTH = {"outliers": ("size", 3.0, 20.0), "mixture": ("group_difference", 6.0, 150.0),
+            "unequal_variances": ("sd_ratio", 1.5, 50.0)}
+MAX_ATTEMPTS = 16
+STEP = 1.15  # strength factor between attempts
 
 
 def make_round(seed: int, difficulty: str = "normal") -> Round:
@@ -58,12 +71,10 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
     seed, level = check_seed(seed), LEVELS[check_difficulty(difficulty)]
     rng = sub_seed(seed, 0)
     problem = str(rng.choice(list(PROBLEMS)))
-    scenario = simulators.generate(SCENARIO[problem], seed=int(rng.integers(2**31)),
-                                   **_scenario_params(problem, level, rng))
-    fit = lmm_core.lmer(MODEL, scenario.data)
+    scenario, fit, seen = _calibrated_study(seed, problem, level)
     position = int(rng.integers(level["panels"]))
     panels = _panels(scenario.data, fit, level["panels"], position, rng)
-    reveal = better.reveal(problem, scenario, fit)
+    reveal = better.reveal(problem, scenario, fit, seen)
     n = scenario.data["participant"].nunique()
     return Round(
         game="lineup",
@@ -81,22 +92,60 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         reveal=reveal,
         data=panels,
         context={"n_panels": level["panels"], "real_panel": position + 1,
-                 "problem": problem, "scenario": scenario.name,
+                 "problem": problem, "scenario": scenario.name, "signal": seen,
                  "real": frame_to_dict(better.marked_data(problem, scenario))},
     )
+
+
+def _calibrated_study(seed: int, problem: str, level: dict):
+    """(scenario, fit, signal) whose signal lies in the level's band (see the module).
+
+    Attempt k simulates with ``sub_seed(seed, 1, k)``; a signal too strong for the band turns
+    the strength down by STEP for the next attempt, too weak turns it up. If no attempt lands
+    in the band, the closest one is kept (the tests check over many seeds that this is rare).
+    """
+    if problem == "nothing":
+        scenario = simulators.generate(SCENARIO[problem],
+                                       seed=int(sub_seed(seed, 1, 0).integers(2**31)))
+        return scenario, lmm_core.lmer(MODEL, scenario.data), None
+    name, low, high = STRENGTH[problem]
+    strength, (lo, hi) = level["start"][problem], level["band"]
+    best = None
+    for attempt in range(MAX_ATTEMPTS):
+        rng = sub_seed(seed, 1, attempt)
+        params = _scenario_params(problem, level, rng) | {name: _signed(strength, rng, problem)}
+        scenario = simulators.generate(SCENARIO[problem], seed=int(rng.integers(2**31)),
+                                       **params)
+        fit = lmm_core.lmer(MODEL, scenario.data)
+        seen = signal.signal(problem, scenario.data, fit, sub_seed(seed, 2, attempt))
+        miss = 0.0 if lo < seen.p <= hi else (math.log(seen.p / hi) if seen.p > hi
+                                                 else 1e-3 + math.log(max(lo, 1e-4) / seen.p))
+        if best is None or miss < best[0]:
+            best = (miss, scenario, fit, seen, attempt)
+        if miss == 0.0:
+            break
+        strength = min(max(strength * (STEP if seen.p > hi else 1 / STEP), low), high)
+    _, scenario, fit, seen, attempt = best
+    return scenario, fit, {"p": seen.p, "z": seen.z, "statistic": signal.STATISTIC_WORDS[problem],
+                           "strength": {name: float(scenario.params[name])},
+                           "attempt": attempt}
+
+
+def _signed(strength: float, rng, problem: str) -> float:
+    """The strength as the scenario takes it: a mixture's high group may lie below."""
+    value = round(strength, 2)
+    return value * float(rng.choice([-1.0, 1.0])) if problem == "mixture" else value
 
 
 def _scenario_params(problem: str, level: dict, rng) -> dict:
     if problem == "outliers":
         kind = str(rng.choice(["observations", "participants"]))
-        return {"kind": kind, "n_outliers": level["n_outliers"], "size": level["size"]}
+        return {"kind": kind, "n_outliers": level["n_outliers"]}
     if problem == "mixture":
-        sign = float(rng.choice([-1.0, 1.0]))
-        return {"group_difference": sign * level["group_difference"],
-                "share_high": float(rng.choice([0.3, 0.5, 0.7]))}
+        return {"share_high": float(rng.choice([0.3, 0.5, 0.7]))}
     if problem == "unequal_variances":
         return {"component": str(rng.choice(["intercepts", "residuals"])), "n_sites": 2,
-                "n_per_site": 12, "n_trials": 2, "sd_ratio": level["sd_ratio"]}
+                "n_per_site": 12, "n_trials": 2}
     return {}
 
 

@@ -9,25 +9,12 @@ from games.base import Round, Score, frame_from_dict
 from games.lineup import charts as lineup_charts
 from games.ui import cached_round, play, show_chart, style_table
 
-COLUMNS = 3
-
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _grid_specs(seed: int, difficulty: str, real: int | None) -> list[dict]:
-    """One spec per panel: built once from panel 1, the other panels swap in their rows."""
+def _grid_spec(seed: int, difficulty: str, real: int | None) -> dict:
+    """All panels as one faceted chart (three columns on every screen)."""
     panels = cached_round("lineup", seed, difficulty).data
-    domain = lineup_charts.y_domain(panels)
-    first = panels[panels["panel"] == 1]
-    plain = charts.to_spec(charts.style(lineup_charts.panel_chart(first, domain, ""),
-                                        height=270))
-    marked = charts.to_spec(charts.style(lineup_charts.panel_chart(
-        first, domain, "", highlight=True), height=270))
-    return [
-        charts.with_rows(marked if i == real else plain,
-                         lineup_charts.with_x(panels[panels["panel"] == i]),
-                         title=f"Panel {i}" + (" (real)" if i == real else ""))
-        for i in sorted(panels["panel"].unique())
-    ]
+    return charts.to_spec(charts.style(lineup_charts.lineup_chart(panels, real), height=None))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -39,12 +26,12 @@ def _marked_spec(seed: int, difficulty: str) -> dict:
 
 
 def _grid(round_: Round, real: int | None = None) -> None:
-    specs = _grid_specs(round_.seed, round_.difficulty, real)
-    for start in range(0, len(specs), COLUMNS):
-        row = specs[start:start + COLUMNS]
-        for col, spec in zip(st.columns(COLUMNS), row, strict=False):
-            show_chart(spec, f"{spec['title']}: each participant's values in the control and "
-                             "treatment conditions, joined by a line.", where=col)
+    n = round_.context["n_panels"]
+    st.vega_lite_chart(spec=_grid_spec(round_.seed, round_.difficulty, real), width="content",
+                       alt=f"{n} numbered panels in rows of {lineup_charts.COLUMNS}, each "
+                           "showing every participant's values in the control (C) and "
+                           "treatment (T) conditions, joined by a line.")
+    st.caption("C: control, T: treatment. Every panel has the same y scale.")
 
 
 def ask(round_: Round):
@@ -71,9 +58,9 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                "The real data; shape and colour mark what the model missed.")
     st.markdown(round_.reveal.explanation)
     st.markdown("**The shown model beside the better one**")
-    st.dataframe(style_table(round_.reveal.tables["side_by_side"]))
+    st.table(style_table(round_.reveal.tables["side_by_side"], na_rep="–"))
     st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-effect "
-               "and residual standard deviations; empty cells: not in that model.")
+               "and residual standard deviations; –: not in that model.")
     with st.expander("The same fits as R prints them (summary())"):
         for name, text in round_.reveal.details.get("r_summaries", {}).items():
             st.markdown(f"**{name.capitalize()}**")

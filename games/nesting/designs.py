@@ -6,7 +6,7 @@ answer means, the words that describe each design, and its diagram.
   (or, written out, ``(1 | school) + (1 | school:class)``).
 - ``schools_crossed`` (``simulators``): the letters a-d are teaching programmes that every school
   runs, the same programme everywhere. Right: ``(1 | school) + (1 | class)``.
-- ``items_crossed`` (local, :mod:`games.nesting.items`): every participant reads every word.
+- ``items_crossed`` (``simulators``): every participant reads every word.
   Right: ``(1 | participant) + (1 | item)``.
 """
 
@@ -16,8 +16,6 @@ import numpy as np
 import pandas as pd
 
 import simulators
-
-from .items import items_crossed
 
 __all__ = ["DESIGNS", "FIXED", "RANDOM", "OFFERED", "VERDICTS", "LEVELS", "family", "right_key",
            "trap_key", "make_scenario", "describe", "diagram"]
@@ -106,9 +104,10 @@ def trap_key(design: str, offered) -> str:
 def make_scenario(design: str, level: dict, seed: int, rng):
     """The round's study (a simulators.Scenario)."""
     if design == "items_crossed":
-        return items_crossed(seed, n_participants=level["participants"],
-                             n_items=level["items"], sd_item=level["sd_item"],
-                             frequency_effect=float(rng.choice([30.0, 40.0, 50.0])))
+        return simulators.generate(
+            "items_crossed", seed=seed, n_participants=level["participants"],
+            n_items=level["items"], sd_item=level["sd_item"],
+            frequency_effect=float(rng.choice([30.0, 40.0, 50.0])))
     return simulators.generate(design, seed=seed, n_schools=N_SCHOOLS, n_classes=N_CLASSES,
                                n_pupils=level["pupils"], sd_school=SD_SCHOOL,
                                sd_class=level["sd_class"], sd_residual=SD_PUPIL)

@@ -3,7 +3,7 @@
 A round is one of three designs (see :mod:`games.nesting.designs`): pupils in classes in
 schools with the class letters a-d reused in every school (nested); the same letters as teaching
 programmes run by every school (crossed); participants who all read the same words (crossed,
-made locally by :mod:`games.nesting.items` until ``simulators`` has such a scenario). The
+``simulators`` "items_crossed"). The
 design is described in words and, below "tricky", drawn as a diagram; a picture of the data
 (class means by school, or word and participant averages) comes before the answer.
 

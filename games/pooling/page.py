@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from games import charts
@@ -11,39 +10,13 @@ from games.pooling import charts as pool_charts
 from games.ui import cached_round, play, show_chart, style_table
 
 FORMATS = {"intercept": "%.0f", "slope": "%.1f"}
-GIVEN = ("own data only (no pooling)", "population line")
-
-
-def _max_day(round_: Round) -> int:
-    return int(round_.data["days"].max())
-
-
-def _y_domain(round_: Round) -> list[float]:
-    values = round_.data["reaction"].dropna()
-    return [float(values.min()) - 20, float(values.max()) + 20]
-
-
-def _points(round_: Round, subject: str) -> pd.DataFrame:
-    data = round_.data
-    return data[data["subject"] == subject].dropna()
-
-
-def _given_lines(round_: Round, subject: str) -> dict:
-    target = round_.context["targets"][subject]
-    return {
-        GIVEN[0]: (target["intercept"]["own"], target["slope"]["own"]),
-        GIVEN[1]: (target["intercept"]["population"], target["slope"]["population"]),
-    }
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _guess_template(seed: int, difficulty: str, subject: str) -> dict:
     """The guess picture of one person; the page swaps in the lines for each new guess."""
     round_ = cached_round("pooling", seed, difficulty)
-    lines = _given_lines(round_, subject) | {"your guess": _given_lines(round_, subject)[GIVEN[0]]}
-    chart = pool_charts.person_chart(_points(round_, subject), lines, _max_day(round_),
-                                     f"{subject}: your guess so far", _y_domain(round_))
-    return charts.to_spec(charts.style(chart, height=400))
+    return charts.to_spec(charts.style(pool_charts.guess_chart(round_, subject), height=400))
 
 
 def ask(round_: Round):
@@ -61,12 +34,15 @@ def ask(round_: Round):
                 help=q.help)
             col.caption(f"own line {target[param]['own']:.1f} · population "
                         f"{target[param]['population']:.1f} {q.unit}")
-        lines = _given_lines(round_, subject) | {
+        lines = pool_charts.given_lines(round_, subject) | {
             "your guess": (guesses[f"{subject}.intercept"], guesses[f"{subject}.slope"])}
         spec = charts.with_rows(_guess_template(round_.seed, round_.difficulty, subject),
-                                pool_charts.lines_frame(lines, _max_day(round_)), having="line")
+                                pool_charts.lines_frame(lines, int(round_.data["days"].max())),
+                                having="line")
         show_chart(spec, f"{subject}'s measurements with their own line, the population line "
                          "and your guessed line.")
+        st.caption("The picture keeps everybody's measurements in view; a line that runs "
+                   "steeper than that is cut at the picture's edge.")
     if st.button("Check my answer", type="primary", key="pooling.check"):
         return guesses
     return None
@@ -77,25 +53,15 @@ def _reveal_specs(seed: int, difficulty: str, answer: tuple) -> dict:
     round_ = cached_round("pooling", seed, difficulty)
     guess = dict(answer)
     coefficients = round_.reveal.tables["coefficients"]
-    out = {}
-    for subject in round_.context["highlighted"]:
-        rows = coefficients[coefficients["subject"] == subject].set_index("method")
-        pick = ["intercept", "slope"]
-        lines = {
-            "one line for all (complete pooling)": tuple(rows.loc["complete pooling", pick]),
-            "own data only (no pooling)": tuple(rows.loc["no pooling", pick]),
-            "mixed model (partial pooling)": tuple(rows.loc["partial pooling", pick]),
-            "your guess": (guess[f"{subject}.intercept"], guess[f"{subject}.slope"]),
-        }
-        out[subject] = charts.to_spec(charts.style(pool_charts.person_chart(
-            _points(round_, subject), lines, _max_day(round_),
-            f"{subject}: the three kinds of pooling", _y_domain(round_)), height=420))
+    out = {s: charts.to_spec(charts.style(pool_charts.reveal_chart(
+        round_, s, (guess[f"{s}.intercept"], guess[f"{s}.slope"])), height=420))
+        for s in round_.context["highlighted"]}
     num, details = round_.reveal.numbers, round_.reveal.details
     out["shrinkage"] = charts.to_spec(charts.style(pool_charts.shrinkage_chart(
         coefficients, details["ellipses"], details["chosen"],
         (num["population_intercept"], num["population_slope"])), height=500))
     out["everyone"] = charts.to_spec(charts.style(pool_charts.everyone_chart(
-        round_.data.dropna(), coefficients, _max_day(round_)), height=None))
+        round_.data.dropna(), coefficients, int(round_.data["days"].max())), height=None))
     return out
 
 

@@ -11,9 +11,17 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.peers import compare
 from games.pvalues import charts as p_charts
 from games.pvalues.reveal import bootstrap_words, reveal_numbers, tests_table
-from games.ui import cached_round, play, run_with_progress, show_chart, style_table
+from games.ui import (
+    cached_round,
+    p_value_text,
+    play,
+    run_with_progress,
+    show_chart,
+    style_table,
+)
 
 GAME = "pvalues"
 
@@ -50,6 +58,32 @@ def _bootstrap(seed: int, difficulty: str) -> dict:
     round_ = cached_round(GAME, seed, difficulty)
     return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
                              "Simulating studies without the effect")
+
+
+@st.cache_data(max_entries=64, show_spinner="Fitting the same model with statsmodels…")
+def _statsmodels(seed: int, difficulty: str):
+    """statsmodels' MixedLM on the round's model, beside lmerTest (games.peers)."""
+    round_ = cached_round(GAME, seed, difficulty)
+    return compare(round_.context["formula"], round_.data, focus=round_.context["term"])
+
+
+def _peer_section(round_: Round) -> None:
+    peer = _statsmodels(round_.seed, round_.difficulty)
+    st.markdown("**What Python's statsmodels says** (`MixedLM`, the same model)")
+    table = peer.compact().copy()
+    for column in ("lmerTest p", "statsmodels p"):
+        if column in table:
+            table[column] = [p_value_text(p) for p in table[column]]
+    st.dataframe(style_table(table, 3), width="stretch")
+    st.caption("Estimate, SE and t: the same in both fits. lmerTest reads t on its "
+               "Satterthwaite df; statsmodels' MixedLM reads it as z (no df). The SDs of both "
+               "fits are in the table below." if peer.agree else
+               "lme4 and lmerTest on the left (Satterthwaite df); statsmodels' MixedLM on the "
+               "right (z, no df). The SDs of both fits are in the table below.")
+    st.markdown(peer.explanation)
+    for note in peer.notes:
+        st.caption(note)
+    st.dataframe(style_table(peer.random, 3), width="stretch")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -94,6 +128,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     st.markdown(f"**Satterthwaite df for every fixed effect** (the question was about "
                 f"`{ctx['term']}`)")
     st.dataframe(style_table(round_.reveal.tables["coefficients"], 4))
+    _peer_section(round_)
     with st.expander("What Reviewer #2 gets: lmerTest's summary"):
         st.code(ctx["summary_lmertest"], language=None)
     with st.expander("The likelihood-ratio test: anova(without, with)"):

@@ -176,7 +176,7 @@ def _reveal(num: dict, context: dict, truth: dict) -> Reveal:
                         num["p_two-sided"]],
         }
     )
-    table["Significant at 0.05?"] = ["yes" if p < ALPHA else "no" for p in table["p-value"]]
+    table["p < 0.05?"] = ["yes" if p < ALPHA else "no" for p in table["p-value"]]
     return Reveal(
         explanation=text,
         numbers=num,

@@ -45,7 +45,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     else:
         _t_pictures(round_, answer, num)
     st.markdown("**Every possible test on these data**")
-    st.dataframe(style_table(round_.reveal.tables["tests"], 4), hide_index=True)
+    st.table(style_table(round_.reveal.tables["tests"], 4).hide(axis="index"))
     with st.expander("The data: each participant's two measurements"):
         show_chart(_data_spec(round_.seed, round_.difficulty),
                    "Each participant's values in the control and treatment conditions, "
@@ -81,7 +81,7 @@ def _t_pictures(round_: Round, answer: dict, num: dict) -> None:
 
 
 def _anova_pictures(num: dict) -> None:
-    show_chart(_f_spec(num["df"], num["F"], "The F test: one tail (large F = means far apart)"),
+    show_chart(_f_spec(num["df"], num["F"], "The F test: one tail, large F"),
                f"The F distribution on 1 and {num['df']:.0f} degrees of freedom with only the "
                f"upper tail shaded, and the observed F = {num['F']:.2f} marked.")
     show_chart(_t_spec(num["df"], num["t"], "two-sided",

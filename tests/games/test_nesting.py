@@ -1,12 +1,10 @@
 """The nesting game: nested or crossed per design, the misconception behind each wrong
-structure, the reused-labels trap in the fitted numbers, and the local items generator."""
+structure and the reused-labels trap in the fitted numbers."""
 
-import numpy as np
 import pytest
 
 import lmm_core
 from games.nesting import designs, logic
-from games.nesting.items import items_crossed
 from games.nesting.reveal import UNIQUE, formula, with_unique_labels
 
 SEEDS = range(30)
@@ -130,28 +128,6 @@ def test_diagram_is_a_tree_when_nested_and_a_web_when_crossed():
         diagram = _rounds(design)[0].context["diagram"]
         assert len(diagram["edges"]) == len(diagram["left"]) * len(diagram["right"])
         assert len(diagram["left"]) <= designs.SHOWN_MAX >= len(diagram["right"])
-
-
-def test_items_generator_is_fully_crossed_and_deterministic():
-    first = items_crossed(7, n_participants=6, n_items=8)
-    again = items_crossed(7, n_participants=6, n_items=8)
-    data = first.data
-    assert data.equals(again.data) and not data.equals(items_crossed(8, n_participants=6,
-                                                                     n_items=8).data)
-    cells = data.groupby(["participant", "item"]).size()
-    assert len(cells) == 48 and (cells == 1).all()
-    assert data.groupby("item")["frequency"].nunique().max() == 1  # a property of the word
-    assert (data.groupby("frequency")["item"].nunique() == 4).all()
-    assert sorted(first.truth["rare_items"]) == sorted(
-        data.loc[data["frequency"] == "rare", "item"].unique())
-    assert np.array_equal(data["rt"], np.round(data["rt"]))
-
-
-def test_items_generator_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="even number"):
-        items_crossed(1, n_items=7)
-    with pytest.raises(ValueError, match="3 or more"):
-        items_crossed(1, n_participants=2)
 
 
 def test_r_printouts_show_both_main_fits_as_r_does():

@@ -30,7 +30,7 @@ boot = importlib.import_module("lmm_core.bootstrap")
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT.parent / "shared" / "data" / "sleepstudy.csv"
+SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 NAMES = ["(Intercept)", "Days", "sd_(Intercept)|Subject", "cor_Days.(Intercept)|Subject",
          "sd_Days|Subject", "sigma"]

@@ -20,7 +20,7 @@ from lmm_core.deviance import cross_products, make_deviance, solve_pls
 from lmm_core.optimize import optimize_theta
 
 ROOT = Path(__file__).resolve().parents[2]
-SLEEP = ROOT.parent / "shared" / "data" / "sleepstudy.csv"
+SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 
 

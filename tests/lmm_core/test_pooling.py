@@ -22,7 +22,7 @@ from lmm_core.pooling import CONSTANT_PREDICTOR, ONE_OBSERVATION, pooling, shrin
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT.parent / "shared" / "data" / "sleepstudy.csv"
+SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from lmm_core.remedies import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT.parent / "shared" / "data" / "sleepstudy.csv"
+SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 CAKE = ROOT / "tests" / "reference" / "data" / "cake.csv"
 SLOPES = "Reaction ~ Days + (Days | Subject)"
 

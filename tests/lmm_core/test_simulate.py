@@ -19,7 +19,7 @@ from lmm_core.errors import LmmError
 from lmm_core.simulate import random_effects_matrix, resample_matrices
 
 ROOT = Path(__file__).resolve().parents[2]
-SLEEP = ROOT.parent / "shared" / "data" / "sleepstudy.csv"
+SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 
 

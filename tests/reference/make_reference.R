@@ -7,14 +7,14 @@
 ## Writes
 ##   tests/reference/lme4_reference.json   all reference numbers (see below)
 ##   tests/reference/data/<name>.csv       every data set used that is not
-##                                         already in ../shared/data, so the
+##                                         already in simulators/data, so the
 ##                                         Python tests can read exactly the
 ##                                         same data without R.
 ##
 ## Assumptions
-##   * The working directory is the project root and the shared data folder
-##     is at ../shared/data (sleepstudy.csv, sleep_seed.csv).
-##   * The grouping columns of the shared CSVs (Subject / subject) are read
+##   * The working directory is the project root; the app's own data sets are
+##     in simulators/data (sleepstudy.csv, sleep_seed.csv).
+##   * The grouping columns of these CSVs (Subject / subject) are read
 ##     as character and turned into factors (levels sorted as strings, which
 ##     for these 3-digit ids is the same as numeric order and the same as
 ##     lme4's own sleepstudy).
@@ -51,9 +51,9 @@ dir.create(data_dir, recursive = TRUE, showWarnings = FALSE)
 ## Data
 ## ---------------------------------------------------------------------------
 
-shared_dir <- file.path("..", "shared", "data")
+shared_dir <- file.path("simulators", "data")
 
-## The two shared CSVs: grouping column read as character, then factor.
+## The app's two CSVs: grouping column read as character, then factor.
 read_shared <- function(file, group_col) {
   cc <- setNames("character", group_col)
   d <- read.csv(file.path(shared_dir, file), colClasses = cc)
@@ -64,8 +64,8 @@ shared <- list(
   sleepstudy = read_shared("sleepstudy.csv", "Subject"),
   sleep_seed = read_shared("sleep_seed.csv", "subject")
 )
-shared_paths <- c(sleepstudy = "../shared/data/sleepstudy.csv",
-                  sleep_seed = "../shared/data/sleep_seed.csv")
+shared_paths <- c(sleepstudy = "simulators/data/sleepstudy.csv",
+                  sleep_seed = "simulators/data/sleep_seed.csv")
 
 ## lme4's own data sets (copied out of the package namespace).
 lme4_data <- function(name) get(name, envir = asNamespace("lme4"))
@@ -482,6 +482,25 @@ run_case("boot_sleepstudy", {
     bootmer_sd = named(apply(b$value$t, 2, sd)),
     messages_nsim200 = chr_array(unique(b200$messages)),
     messages_nsim1000 = chr_array(unique(b$messages)))
+})
+
+## ---------------------------------------------------------------------------
+## allFit() on sleepstudy: every optimizer of lme4's list
+## ---------------------------------------------------------------------------
+
+run_case("allfit_sleepstudy", {
+  sleepstudy <- ss
+  m <- lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE)
+  a <- allFit(m, verbose = FALSE)
+  one <- function(x) list(
+    loglik = as.numeric(logLik(x)), theta = I(unname(getME(x, "theta"))),
+    fixef = named(fixef(x)), feval = x@optinfo$feval, conv = x@optinfo$conv$opt,
+    messages = chr_array(c(unlist(x@optinfo$warnings), x@optinfo$conv$lme4$messages)))
+  list(call = paste("m <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE);",
+                    "allFit(m)"),
+       data = ssp,
+       optimizers = lapply(a, function(x)
+         if (inherits(x, "error")) list(error = conditionMessage(x)) else one(x)))
 })
 
 ## crossed_big: not computed here (a benchmark does it).

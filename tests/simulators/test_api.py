@@ -20,6 +20,7 @@ NAMES = sorted(SCENARIOS)
 FINGERPRINTS = {
     "convergence_trouble": "aa57e88642062315",
     "heterogeneous_variance": "f59e9708d0df663b",
+    "items_crossed": "eea622d0537c0806",
     "mixture": "7441bddd67fa0883",
     "outliers": "c5bc335a243766c3",
     "schools_crossed": "9be08a304fa89ea7",
@@ -37,7 +38,7 @@ def fingerprint(data: pd.DataFrame) -> str:
 def test_registry_lists_the_documented_scenarios():
     assert set(SCENARIOS) == {
         "two_condition", "outliers", "mixture", "heterogeneous_variance", "tails", "sleep",
-        "schools_nested", "schools_crossed", "convergence_trouble",
+        "schools_nested", "schools_crossed", "convergence_trouble", "items_crossed",
     }
 
 
