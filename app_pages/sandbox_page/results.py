@@ -8,6 +8,9 @@ from sandbox import Dataset, FitReport
 from sandbox.tables import styled
 from sandbox.text import plain
 
+from .common import reml
+from .peers import peer_section
+
 
 def show_fit(ds: Dataset, report: FitReport) -> None:
     for note in report.notes:
@@ -25,3 +28,4 @@ def show_fit(ds: Dataset, report: FitReport) -> None:
     st.caption("Estimate: the population's value. Std. Error: how much it would vary from "
                "sample to sample. df: Satterthwaite's degrees of freedom, which depend on how "
                "many groups there are, not just rows. Pr(>|t|): the two-sided p-value.")
+    peer_section((ds.key, report.formula, reml()), report)

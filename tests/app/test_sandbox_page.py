@@ -434,3 +434,15 @@ def test_hostile_text_is_never_rendered_as_markdown():
         _formula(at, formula)
         bad = {t: _unsafe(t) for t in _rendered(at) if _unsafe(t)}
         assert not bad, (formula, bad)
+
+
+# ----- statsmodels beside lmerTest -------------------------------------------------------------
+def test_statsmodels_beside_lmertest_and_why_they_differ():
+    at = _open()
+    at.toggle(key="sandbox.peer").set_value(True).run()
+    _ok(at)
+    table = next(d.value for d in at.dataframe if "statsmodels p" in d.value.columns)
+    assert list(table.index) == ["(Intercept)", "days"]
+    assert "Different p-values" in _texts(at) and "Satterthwaite" in _texts(at)
+    _formula(at, "reaction ~ days + (1 | subject) + (0 + days | subject)")
+    assert "cannot express" in _texts(at)  # two terms with slopes: not statsmodels' kind
