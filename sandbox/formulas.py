@@ -174,11 +174,11 @@ def pooling_plan(formula: str, data: pd.DataFrame) -> PoolingPlan:
     groups = [g for g in formula_groups if g not in groups] + groups
     response = response or _response(data, set(groups[:1]))
     responses = tuple([response] + [c for c in numeric if c != response]) if response else ()
-    predictors = [c for c in numeric if c != response and c not in groups[:1]]
     predictor, group = (slopes[0] if slopes else (None, None))
-    predictor = predictor or next((f for f in fixed if f != response), None) or next(
-        iter(predictors), None)
     group = group or next(iter(formula_groups), None) or next(iter(groups), None)
+    predictors = [c for c in numeric if c not in (response, group)]
+    predictor = predictor or next((f for f in fixed if f not in (response, group)), None) or next(
+        iter(predictors), None)
     plan = dict(responses=responses, predictors=tuple(predictors), groups=tuple(groups),
                 response=response, predictor=predictor, group=group)
     if response is None:
@@ -187,9 +187,9 @@ def pooling_plan(formula: str, data: pd.DataFrame) -> PoolingPlan:
     if predictor is None:
         return PoolingPlan(**plan, reason=(
             "The pooling plot draws a straight line for each group along a numeric predictor "
-            "(like days). This data has no numeric predictor besides the outcome: its "
-            "predictors are categories, so there is no line to draw. The summary above still "
-            "shows how much the groups differ."))
+            "(like days). This data has no numeric predictor besides the outcome (and the "
+            "grouping factor): its predictors are categories, so there is no line to draw. "
+            "The summary above still shows how much the groups differ."))
     if group is None:
         return PoolingPlan(**plan, reason=(
             "The pooling plot needs a grouping factor: a column whose labels repeat, such as "
