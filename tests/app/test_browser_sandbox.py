@@ -120,11 +120,10 @@ def _no_markup_from_users(page) -> None:
     assert main.locator("script").count() == 0
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
-def test_a_tricky_upload(browser, server, width, height):
+def test_a_tricky_upload(browser, server):
     from playwright.sync_api import expect
 
-    context, page = _open(browser, server, width=width, height=height)
+    context, page = _open(browser, server)
     page.get_by_text("Upload a CSV", exact=True).click()
     _wait_idle(page)
     _upload(page, "[x](http://example.org)<img src=x onerror=alert(1)>.csv", _tricky_csv())
@@ -136,14 +135,19 @@ def test_a_tricky_upload(browser, server, width, height):
     page.get_by_text("holds an infinite value (inf), in row(s) 1").wait_for()
     _no_errors(page)
     _no_markup_from_users(page)
-    _shot(page, f"sandbox_tricky_upload_{width}.png")
+    _shot(page, "sandbox_tricky_upload_1280.png")
     _type_formula(page, "réaction ~ 1 + days + (1 + days | subject)")
     page.get_by_text("Data: X.x..http...example.org.").wait_for()
     page.get_by_text("Shrinkage: every group at once").wait_for()
     _no_errors(page)
     _no_markup_from_users(page)
     expect(page.get_by_text(HOSTILE[3] + "19", exact=False).first).to_be_visible()
-    _shot(page, f"sandbox_tricky_fit_{width}.png")
+    _shot(page, "sandbox_tricky_fit_1280.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _wait_idle(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the sandbox scrolls sideways on a phone ({width} px wide)"
+    _shot(page, "sandbox_tricky_fit_390.png")
     context.close()
 
 
