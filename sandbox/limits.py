@@ -32,12 +32,13 @@ MEASURE_REFIT_BELOW = 2.0  # fits quicker than this get one refit timed for the 
 PROFILE_FITS_PER_PARAMETER = 5  # measured: 28x the fit's time for 6 parameters (course model)
 
 
-def duration(seconds: float) -> str:
-    """A time in words, rounded as one would say it: "under a second", "25 s", "4 min", "18 h"."""
+def duration(seconds: float, short: bool = False) -> str:
+    """A time in words, rounded as one would say it: "under a second", "25 s", "4 min", "18 h";
+    ``short`` times (one refit) under a second in milliseconds: "40 ms"."""
     if not math.isfinite(seconds):
         return "forever"
     if seconds < 1:
-        return "under a second"
+        return f"{max(seconds * 1000, 1):.0f} ms" if short else "under a second"
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 90 * 60:

@@ -80,7 +80,8 @@ def _start_button(fit_key: tuple, n: int, refit: float) -> bool:
     within = limits.samples_within(limit, refit, BOOT_SIZES)
     fewer = (f" Choose {within} samples or fewer," if within else
              " Even 100 samples would take too long here: simplify the model,")
-    words = (f"{n:,} refits at about {duration(refit)} each: about {duration(estimate)}. "
+    words = (f"{n:,} refits at about {duration(refit, short=True)} each: about "
+             f"{duration(estimate)}. "
              f"A bootstrap stops after {duration(limit)}.")
     if estimate > 2 * limit:
         st.warning(f"**Too long for the sandbox.** {words}{fewer} or run `bootMer()` in R, "

@@ -22,6 +22,10 @@ def test_duration_in_words(seconds, words):
     assert duration(seconds) == words
 
 
+def test_short_durations_in_milliseconds():
+    assert duration(0.0404, short=True) == "40 ms" and duration(25.4, short=True) == "25 s"
+
+
 def test_bootstrap_estimates_and_the_largest_size_within_the_limit():
     assert bootstrap_seconds(2000, 33.0) == 66_000  # six random slopes: hours, not seconds
     assert samples_within(120, 0.05, (100, 500, 1000, 2000)) == 2000
