@@ -1,7 +1,13 @@
 """The router: st.navigation over the home page and one page per game, plus the shared sidebar.
 
 Pages are files (AppTest can only switch to files). Game pages come from the games.GAMES
-registry, grouped by topic; non-game pages live in app_pages/ and are listed in OTHER_PAGES.
+registry, grouped by topic; non-game pages live in app_pages/ and are listed in OTHER_PAGES;
+the class games' host page has its own section.
+
+This file is also the server: ``streamlit run streamlit_app.py`` finds the ``st.App`` at the
+bottom (imported, not run as a script) and serves it with uvicorn: every Streamlit page above
+for browsers, plus the class games' light phone page and JSON endpoints (classroom.web) on the
+same port. Streamlit runs this file as ``__main__`` for each session: then it is the router.
 """
 
 import os
@@ -26,30 +32,48 @@ OTHER_PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/sandbox.py", "Sandbox: fit your own model", "sandbox", ":material/science:"),
 ]
 
-st.set_page_config(page_title="Mixed models, played", page_icon="🎲", layout="centered")
-init_session()
-apply_url_difficulty()
+# The class games: the host's page (students join on the light phone page, /join).
+CLASS_PAGES: list[tuple[str, str, str, str]] = [
+    ("app_pages/class_host.py", "Host a class game", "class", ":material/co_present:"),
+]
 
-sections: dict[str, list] = {"": [st.Page("app_pages/home.py", title="Home", icon=":material/home:",
-                                           default=True)]}
-by_topic: dict[str, list] = defaultdict(list)
-for game in GAMES.values():
-    by_topic[game.topic].append(st.Page(page_path(game.id), title=game.title, url_path=game.id))
-sections |= by_topic
-if OTHER_PAGES:
-    sections["More"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in OTHER_PAGES]
 
-page = st.navigation(sections)
+def main() -> None:
+    st.set_page_config(page_title="Mixed models, played", page_icon="🎲", layout="centered")
+    init_session()
+    apply_url_difficulty()
 
-with st.sidebar:
-    st.selectbox(
-        "Difficulty",
-        DIFFICULTIES,
-        key="app.difficulty",
-        format_func=str.capitalize,
-        help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
-    )
-    scoreboard = st.container()
+    sections: dict[str, list] = {"": [st.Page("app_pages/home.py", title="Home",
+                                              icon=":material/home:", default=True)]}
+    by_topic: dict[str, list] = defaultdict(list)
+    for game in GAMES.values():
+        by_topic[game.topic].append(st.Page(page_path(game.id), title=game.title,
+                                            url_path=game.id))
+    sections |= by_topic
+    if OTHER_PAGES:
+        sections["More"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in OTHER_PAGES]
+    sections["In class"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in CLASS_PAGES]
 
-page.run()
-draw_scoreboard(scoreboard)
+    page = st.navigation(sections)
+
+    with st.sidebar:
+        st.selectbox(
+            "Difficulty",
+            DIFFICULTIES,
+            key="app.difficulty",
+            format_func=str.capitalize,
+            help=" · ".join(f"{d}: {why}" for d, why in DIFFICULTY_HELP.items()),
+        )
+        # Scores are recorded in the answer form's callback, before this script runs: drawn
+        # here, first, the sidebar is right even while a slow reveal computes below.
+        draw_scoreboard(st.container())
+
+    page.run()
+
+
+if __name__ == "__main__":  # Streamlit runs this file for every session: the router
+    main()
+else:  # `streamlit run` imports it and serves this app: the pages plus the phones' endpoints
+    from classroom.web import routes  # noqa: E402
+
+    app = st.App(__file__, routes=routes())

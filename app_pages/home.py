@@ -5,8 +5,10 @@ from collections import defaultdict
 import streamlit as st
 
 from games import GAMES, page_path
+from games.ui import show_notice
 
 st.title("Mixed models, played")
+show_notice()  # e.g. a shared link's difficulty that the app does not have
 st.markdown(
     "You know `lm()`. Mixed models (lme4's `lmer()`) add one idea: **observations come in "
     "groups** — trials within participants, pupils within schools — and the groups differ "
@@ -34,5 +36,13 @@ with st.container(border=True):
     st.caption("Pick a course dataset, a simulated study or your own CSV, type an lme4 formula "
                "and read the summary, the shrinkage plot and bootstrap intervals. Includes a "
                "step-by-step walkthrough of the course's sleep study.")
+
+st.subheader("In class")
+with st.container(border=True):
+    st.page_link("app_pages/class_host.py", label="**Host a class game**",
+                 icon=":material/co_present:")
+    st.caption("Lecturers: run rounds on the projector while the class answers on their "
+               "phones. Students: open `/join` at this address and type the code on the "
+               "projector.")
 
 st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit.")

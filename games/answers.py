@@ -29,13 +29,17 @@ _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d{1,3})?")
 class InvalidAnswer(ValueError):
     """An answer that cannot be scored: what is wrong and how to fix it.
 
-    ``question`` is the id of the question at fault (None when the whole answer is malformed).
+    ``question`` is the id of the question at fault (None when the whole answer is malformed);
+    ``detail`` is optional preformatted text shown as-is under the message (e.g. a typed formula
+    with a caret under the bad token). Both may quote what the user typed: show them as plain
+    text (games.text), never as Markdown.
     """
 
-    def __init__(self, message: str, question: str | None = None):
+    def __init__(self, message: str, question: str | None = None, detail: str = ""):
         super().__init__(message)
         self.message = message
         self.question = question
+        self.detail = detail
 
 
 def validate_answer(round_: Round, answer: Any) -> dict[str, Any]:

@@ -172,6 +172,11 @@ class Round:
     context: Mapping[str, Any] = field(default_factory=dict)
 
     @property
+    def key(self) -> tuple[str, int, str]:
+        """(game, seed, difficulty): all a round is a function of (what caches key it by)."""
+        return (self.game, int(self.seed), self.difficulty)
+
+    @property
     def answer_kinds(self) -> dict[str, str]:
         return {q.id: q.kind for q in self.questions}
 

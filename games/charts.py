@@ -14,9 +14,11 @@ import copy
 import json
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-__all__ = ["style", "condition_plot", "to_spec", "with_rows", "INK", "ACCENT", "MUTED", "GOOD"]
+__all__ = ["style", "condition_plot", "dot_rows", "dot_levels", "nice_width", "to_spec",
+           "with_rows", "INK", "ACCENT", "MUTED", "GOOD"]
 
 INK = "#1f2937"
 ACCENT = "#d95f02"  # orange: "yours" / highlighted
@@ -68,6 +70,65 @@ def condition_plot(data: pd.DataFrame, response: str, unit: str, title: str = ""
         x=x, y=alt.Y(f"{response}:Q"), text="label:N"
     )
     return (lines + points + mean_marks + mean_text).properties(title=title)
+
+
+def nice_width(lo: float, hi: float, bins: int) -> float:
+    """A round bin width (1, 2 or 5 times a power of ten) giving about ``bins`` bins."""
+    raw = max(hi - lo, 1e-9) / bins
+    power = 10 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw),
+                     default=10 * power))
+
+
+def dot_levels(values, width: float, origin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Bin centres and stack heights (1, 2, ...) for a stacked dot plot, in the given order."""
+    values = np.asarray(values, dtype=float)
+    bins = np.floor((values - origin) / width).astype(int)
+    centres = origin + (bins + 0.5) * width
+    levels = np.zeros(len(values), dtype=int)
+    seen: dict[int, int] = {}
+    for i, b in enumerate(bins):
+        seen[b] = seen.get(b, 0) + 1
+        levels[i] = seen[b]
+    return centres, levels
+
+
+def dot_rows(frame: pd.DataFrame, rows: list[str], x_title: str, kind_title: str,
+             styles: dict, title: str = "", height: int = 340) -> alt.LayerChart:
+    """Stacked dots of ``frame["value"]`` in one horizontal strip per entry of ``rows`` (column
+    ``row``), each dot styled by its ``kind`` (``styles``: kind -> (colour, shape, dash))."""
+    lo, hi = float(frame["value"].min()), float(frame["value"].max())
+    width = nice_width(lo, hi, 22)
+    origin = np.floor(lo / width) * width
+    parts = []
+    for row in rows:
+        part = frame[frame["row"] == row].sort_values(["kind", "value"])
+        x, level = dot_levels(part["value"], width, origin)
+        parts.append(part.assign(x=x, level=level))
+    dots = pd.concat(parts, ignore_index=True)
+    gap = int(dots["level"].max()) + 2
+    centre = {row: (len(rows) - 1 - i) * gap for i, row in enumerate(rows)}
+    dots["y"] = dots["row"].map(centre) + dots["level"] - 0.5 * gap
+    kinds = [k for k in styles if k in set(dots["kind"])]
+    pixels = (height - 90) / (len(rows) * gap)
+    size = float(np.clip((0.85 * pixels) ** 2, 20, 170))
+    labels = " : ".join(f"datum.value == {c} ? '{r}'" for r, c in centre.items())
+    y = alt.Y("y:Q", title=None, scale=alt.Scale(domain=[-0.5 * gap, (len(rows) - 0.5) * gap],
+                                                  nice=False),
+              axis=alt.Axis(values=list(centre.values()), labelExpr=f"{labels} : ''",
+                            ticks=False, domain=False, labelFontWeight="bold"))
+    points = alt.Chart(dots).mark_point(filled=True, size=size, opacity=0.9).encode(
+        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, padding=10)),
+        y=y,
+        color=alt.Color("kind:N", title=kind_title,
+                        scale=alt.Scale(domain=kinds, range=[styles[k][0] for k in kinds])),
+        shape=alt.Shape("kind:N", title=kind_title,
+                        scale=alt.Scale(domain=kinds, range=[styles[k][1] for k in kinds])),
+        tooltip=[alt.Tooltip("label:N", title="who"), alt.Tooltip("value:Q", format=".1f")],
+    )
+    rules = pd.DataFrame({"y": [c - 0.5 * gap + 0.4 for c in centre.values()]})
+    baseline = alt.Chart(rules).mark_rule(color="#d1d5db").encode(y=alt.Y("y:Q"))
+    return alt.layer(baseline, points).properties(title=title)
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict:

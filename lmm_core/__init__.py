@@ -15,7 +15,8 @@ import os
 # This only takes effect if numpy has not been imported yet (the app and tests set it first).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from .allfit import all_fit  # noqa: E402
+from . import methods  # noqa: E402, F401 - registers LmerFit's summary(), confint(), ...
+from .allfit import all_fit
 from .anova import anova, anova_type3
 from .api import lmer
 from .bootstrap import bootstrap
@@ -23,12 +24,15 @@ from .errors import (
     ColumnNotFoundError,
     DataError,
     FitError,
+    FitTimeLimit,
     FormulaError,
     LmmError,
     ModelSpecError,
 )
 from .formula import Formula, parse_formula
+from .limits import FitCost, FitProgress, estimate_cost
 from .pooling import pooling
+from .refit import refit
 from .remedies import center_scale, drop_correlation, drop_random_slopes, relevel
 from .results import LmerFit
 
@@ -37,6 +41,7 @@ __all__ = [
     "LmerFit",
     "anova",
     "anova_type3",
+    "refit",
     "bootstrap",
     "pooling",
     "all_fit",
@@ -52,4 +57,8 @@ __all__ = [
     "ColumnNotFoundError",
     "ModelSpecError",
     "FitError",
+    "FitTimeLimit",
+    "estimate_cost",
+    "FitCost",
+    "FitProgress",
 ]

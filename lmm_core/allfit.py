@@ -4,6 +4,11 @@ lme4's advice for a convergence warning: refit with several optimizers. If they 
 same estimates (to a few digits), the warning was a false alarm; if they disagree, the model
 is not well identified and should be simplified or rescaled. The tables mirror
 ``summary(allFit(fit))``: fixef, llik, sdcor, theta, times, msgs, which.OK.
+
+The optimizers are lme4's allFit() list with lme4's names and settings (optimize.ALL_FIT:
+all but nlminbwrap and nmkbw, which have no Python implementation). As in allFit, each one
+starts where lmer starts and takes lmer's boundary steps; every refit reuses the fit's
+cross-products (refit.refit), so nothing about the model is rebuilt.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .api import fit_matrices
-from .bootstrap import parameter_names, sdcor_values
 from .errors import LmmError
-from .optimize import OPTIMIZERS
+from .optimize import ALL_FIT, OPTIMIZERS
+from .parameters import sdcor, variance_names
+from .refit import refit
+from .start import start_theta
 
 __all__ = ["all_fit", "AllFitResult"]
 
@@ -58,40 +64,39 @@ class AllFitResult:
         return bool(((both.max() - both.min()) / scale <= tol).all())
 
 
-def _one(fit, name: str):
-    start = time.perf_counter()
+def _one(fit, start: np.ndarray, name: str):
+    began = time.perf_counter()
     try:
-        refit = fit_matrices(fit.mm, fit.reml, optimizer=name, data_name=fit.data_name)
+        new = refit(fit, start=start, optimizer=name, edge_checks=True)
     except Exception as err:  # noqa: BLE001 - a failing optimizer is a result, not a crash
-        return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - start
-    return refit, list(refit.messages), time.perf_counter() - start
+        return None, [f"{type(err).__name__}: {err}"], time.perf_counter() - began
+    return new, list(new.messages), time.perf_counter() - began
 
 
 def all_fit(fit, optimizers=None) -> AllFitResult:
-    """Refit ``fit`` with each optimizer (default: all of lmm_core.optimize.OPTIMIZERS)."""
-    names = list(OPTIMIZERS) if optimizers is None else list(optimizers)
+    """Refit ``fit`` with each optimizer (default: lme4's allFit list, optimize.ALL_FIT)."""
+    names = list(ALL_FIT) if optimizers is None else list(optimizers)
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown:
         raise LmmError(f"Unknown optimizer {unknown[0]!r}. Choose from: {', '.join(OPTIMIZERS)}.")
-    mm = fit.mm
-    vc_names = parameter_names(mm)[mm.p :]
+    mm, start = fit.mm, start_theta(fit.mm)
+    vc_names = variance_names(mm)
     fixef = pd.DataFrame(np.nan, index=names, columns=list(mm.xnames))
-    sdcor = pd.DataFrame(np.nan, index=names, columns=vc_names)
+    sdcors = pd.DataFrame(np.nan, index=names, columns=vc_names)
     theta = pd.DataFrame(np.nan, index=names, columns=mm.theta_names)
     llik, times = pd.Series(np.nan, index=names), pd.Series(np.nan, index=names)
     messages, fits = {}, {}
     for name in names:
-        refit, messages[name], times[name] = _one(fit, name)
-        fits[name] = refit
-        if refit is None:
+        new, messages[name], times[name] = _one(fit, start, name)
+        fits[name] = new
+        if new is None:
             continue
-        fixef.loc[name] = refit.pls.beta
-        sdcor.loc[name] = np.append(sdcor_values(mm, refit.theta, [refit.sigma])[0],
-                                    refit.sigma)
-        theta.loc[name] = refit.theta
-        llik[name] = refit.loglik
+        fixef.loc[name] = new.pls.beta
+        sdcors.loc[name] = sdcor(mm, new.theta, new.sigma)
+        theta.loc[name] = new.theta
+        llik[name] = new.loglik
     which_ok = pd.Series({n: fits[n] is not None for n in names})
-    for table in (fixef, sdcor, theta, llik, times, which_ok):
+    for table in (fixef, sdcors, theta, llik, times, which_ok):
         table.index.name = "optimizer"
-    return AllFitResult(fixef, llik.rename("logLik"), sdcor, theta, times.rename("seconds"),
+    return AllFitResult(fixef, llik.rename("logLik"), sdcors, theta, times.rename("seconds"),
                         messages, which_ok.rename("ok"), fits)

@@ -21,6 +21,7 @@ import scipy.stats
 
 from .design import model_matrix
 from .errors import DataError, LmmError, ModelSpecError
+from .refit import refit_ml
 from .rformat import (
     SIGNIF_LEGEND,
     format_pval,
@@ -34,7 +35,7 @@ from .satterthwaite import contrast_f_test
 from .terms import Call, ModelTerms
 from .variables import Factor
 
-__all__ = ["AnovaLRT", "AnovaType3", "anova", "anova_type3", "type3_contrasts", "ml_refit"]
+__all__ = ["AnovaLRT", "AnovaType3", "anova", "anova_type3", "type3_contrasts"]
 
 REFIT_MESSAGE = "refitting model(s) with ML (instead of REML)"
 REML_WARNING = ("REML criteria of models with different fixed effects are not comparable: "
@@ -44,17 +45,21 @@ F_COLUMNS = ["Sum Sq", "Mean Sq", "NumDF", "DenDF", "F value", "Pr(>F)"]
 TYPE3_HEADING = "Type III Analysis of Variance Table with Satterthwaite's method"
 
 
-def anova(*fits, names: list[str] | None = None, refit: bool = True):
+def anova(*fits, names: list[str] | None = None, refit: bool = True,
+          check_nested: bool = True):
     """One fit: its Type III F tests; several: likelihood-ratio tests between them.
 
     names label the models (default "model1", "model2", ...); refit=False keeps REML fits as
     they are (lme4's refit argument), which is only valid when the fixed effects are equal.
+    check_nested=False compares models that are nested although their terms do not show it
+    (one SD against one SD per group, as a constrained special case): lme4's anova() never
+    checks, this one does unless told not to.
     """
     if not fits:
         raise LmmError("anova() needs at least one fitted model.")
     if len(fits) == 1:
         return anova_type3(fits[0])
-    return _lrt(fits, names, refit)
+    return _lrt(fits, names, refit, check_nested)
 
 
 # ----- likelihood-ratio tests --------------------------------------------------------------
@@ -73,33 +78,20 @@ class AnovaLRT:
         return "\n".join(head + _print_anova(self.table))
 
 
-def ml_refit(fit):
-    """The fit itself if it is ML, else the same model refitted by ML (lme4's refitML)."""
-    if not fit.reml:
-        return fit
-    cached = fit._cache.get("ml_refit")
-    if cached is None:
-        from .api import fit_matrices
-
-        cached = fit._cache["ml_refit"] = fit_matrices(
-            fit.mm, False, theta0=fit.theta, check_conv=False, data_name=fit.data_name)
-    return cached
-
-
-def _lrt(fits, names, refit: bool) -> AnovaLRT:
+def _lrt(fits, names, refit: bool, check_nested: bool) -> AnovaLRT:
     names = [f"model{i + 1}" for i in range(len(fits))] if names is None else list(names)
     if len(names) != len(fits) or len(set(names)) != len(names):
         raise LmmError(f"names must give {len(fits)} different model names, got {names!r}.")
     _check_same_data(fits, names)
     messages = []
     if refit and any(f.reml for f in fits):
-        fits = [ml_refit(f) for f in fits]
+        fits = [refit_ml(f) for f in fits]
         messages.append(REFIT_MESSAGE)
     elif any(f.reml for f in fits) and len({f.mm.xnames for f in fits}) > 1:
         messages.append(REML_WARNING)
     order = sorted(range(len(fits)), key=lambda i: fits[i].npar)  # stable, like R's order()
     fits, names = [fits[i] for i in order], [names[i] for i in order]
-    for i in range(1, len(fits)):
+    for i in range(1, len(fits) if check_nested else 1):
         _check_nested(fits[i - 1], fits[i], names[i - 1], names[i])
     loglik = np.array([f.loglik for f in fits])
     npar = np.array([f.npar for f in fits])

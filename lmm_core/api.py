@@ -2,66 +2,73 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
-from .convergence import check_convergence
-from .design import model_matrices
+from .checks import scale_message
+from .design import ModelMatrices, model_matrices
 from .devfun import fast_deviance
-from .deviance import cross_products, solve_pls
-from .errors import FitError
+from .deviance import CrossProducts, cross_products
 from .formula import parse_formula
-from .optimize import optimize_theta
+from .limits import FitProgress, check_limits, watched
+from .optimize import DEFAULT, OptSummary, optimize_theta
+from .refit import fit_parts, with_response
 from .results import LmerFit
+from .start import start_theta
 
-__all__ = ["lmer"]
+__all__ = ["lmer", "fit_matrices", "merge_fit"]
 
 
-def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = "bobyqa",
-         check_conv: bool = True, data_name: str | None = None) -> LmerFit:
-    """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml)."""
+def lmer(formula: str, data: pd.DataFrame, reml: bool = True, *, optimizer: str = DEFAULT,
+         check_conv: bool = True, data_name: str | None = None,
+         max_seconds: float | None = None,
+         callback: Callable[[FitProgress], None] | None = None) -> LmerFit:
+    """Fit a linear mixed model as lme4's lmer(formula, data, REML = reml).
+
+    max_seconds stops a fit that runs longer (FitTimeLimit, an LmmError); callback is called
+    with a FitProgress after every deviance evaluation and may stop the fit by raising.
+    lmm_core.estimate_cost() says beforehand roughly how long a fit will take.
+    """
+    started = time.perf_counter()
+    check_limits(max_seconds, callback)
     parsed = parse_formula(formula, getattr(data, "columns", None))  # names checked first
     mm = model_matrices(parsed, data)
+    scale = scale_message(mm.X)
+    if scale:
+        mm = replace(mm, messages=(*mm.messages, scale))
     return fit_matrices(mm, reml, optimizer=optimizer, check_conv=check_conv,
-                        data_name=data_name or "data")
+                        data_name=data_name or "data",
+                        limits=(started, max_seconds, callback))
 
 
-def fit_matrices(mm, reml: bool, *, y: np.ndarray | None = None, optimizer: str = "bobyqa",
-                 check_conv: bool = True, theta0: np.ndarray | None = None,
-                 data_name: str = "data") -> LmerFit:
+def fit_matrices(mm: ModelMatrices, reml: bool, *, y: np.ndarray | None = None,
+                 optimizer: str = DEFAULT, check_conv: bool = True,
+                 theta0: np.ndarray | None = None, data_name: str = "data",
+                 limits: tuple | None = None) -> LmerFit:
     """Stages 2-4 on prepared model matrices (bootstraps call this with a new response y).
 
     The optimizer and lme4's derivative checks only need the deviance, so they use the
     fastest exact one for the model's structure (devfun.py); the general blocked algorithm
     (deviance.solve_pls) then gives beta, u, b and the factor once, at the optimum.
+    limits: (start time, max_seconds, callback), as lmer() takes them.
     """
     if y is not None:
-        mm = _with_response(mm, y)
+        mm = with_response(mm, y)
     cp = cross_products(mm)
     devfun = fast_deviance(cp, reml).deviance
-    start = mm.theta0 if theta0 is None else np.asarray(theta0, float)
+    if limits:
+        devfun = watched(devfun, *limits)
+    start = start_theta(mm) if theta0 is None else np.asarray(theta0, float)
     opt = optimize_theta(devfun, start, mm.lower, optimizer)
-    if not np.isfinite(opt.fmin):
-        raise FitError(
-            "The model could not be fitted: the deviance is not finite at the estimates. "
-            "This happens when the response is constant or perfectly predicted by the fixed "
-            "effects. Check the response column and the fixed-effect terms."
-        )
-    messages = list(mm.messages)
-    if not opt.converged:
-        messages.append(f"convergence code from optimizer ({opt.optimizer}): {opt.message}")
-    derivs = None
-    if check_conv:
-        conv_messages, derivs = check_convergence(devfun, opt.theta, opt.fmin, mm.lower)
-        messages += conv_messages
-    pls = solve_pls(cp, opt.theta, reml)
-    return LmerFit(mm, cp, reml, opt, pls, tuple(messages), derivs, data_name)
+    return merge_fit(mm, cp, reml, devfun, opt, check_conv=check_conv, data_name=data_name)
 
 
-def _with_response(mm, y):
-    from dataclasses import replace
-
-    y = np.asarray(y, dtype=float)
-    if y.shape != mm.y.shape:
-        raise ValueError(f"A new response needs {mm.n} values, got {y.shape}.")
-    return replace(mm, y=y)
+def merge_fit(mm: ModelMatrices, cp: CrossProducts, reml: bool, devfun, opt: OptSummary, *,
+              check_conv: bool = True, data_name: str = "data") -> LmerFit:
+    """Stage 4, lme4's mkMerMod: the optimizer's result, lme4's checks and the solution."""
+    return LmerFit(**fit_parts(mm, cp, reml, devfun, opt, check_conv=check_conv),
+                   data_name=data_name)

@@ -37,6 +37,7 @@ from .devfun import fast_deviance
 from .deviance import design_products
 from .errors import LmmError
 from .optimize import optimize_theta
+from .parameters import sdcor, variance_names
 from .simulate import as_generator, random_effects_matrix, resampled_design, simulate_matrix
 
 __all__ = ["bootstrap", "BootstrapResult", "parameter_names", "sdcor_values", "KINDS",
@@ -47,44 +48,18 @@ CI_METHODS = ("percentile", "basic", "normal")
 _CHUNK_VALUES = 2_000_000  # simulated values held in memory at once
 
 
-# ----- parameter names and values, as lme4's confint(oldNames = FALSE) ------------------------
+# ----- parameter names and values: fixed effects first, then parameters.variance_names -----
 def parameter_names(mm) -> list[str]:
     """Fixed effects, then per term sd_/cor_ names (theta's order), then sigma."""
-    names = list(mm.xnames)
-    for t in mm.reterms:
-        rows, cols = np.tril_indices(t.q)
-        for r, c in sorted(zip(rows, cols, strict=True), key=lambda rc: (rc[1], rc[0])):
-            names.append(f"sd_{t.cnames[r]}|{t.group}" if r == c
-                         else f"cor_{t.cnames[r]}.{t.cnames[c]}|{t.group}")
-    return names + ["sigma"]
+    return list(mm.xnames) + variance_names(mm)
 
 
 def sdcor_values(mm, thetas: np.ndarray, sigmas: np.ndarray) -> np.ndarray:
-    """SDs and correlations (columns as parameter_names) for rows of theta and sigma.
-
-    A correlation with a zero SD is undefined: NaN, as in R.
-    """
+    """SDs and correlations (columns as parameter_names, sigma left out) for rows of theta
+    and sigma; a correlation with a zero SD is NaN, as in R."""
     thetas = np.atleast_2d(thetas)
     sigmas = np.asarray(sigmas, dtype=float).reshape(-1)
-    out, start = [], 0
-    for t in mm.reterms:
-        rows, cols = np.tril_indices(t.q)
-        order = np.lexsort((rows, cols))
-        rows, cols = rows[order], cols[order]
-        lam = np.zeros((len(thetas), t.q, t.q))
-        lam[:, rows, cols] = thetas[:, start : start + t.ntheta]
-        start += t.ntheta
-        cov = lam @ lam.transpose(0, 2, 1)
-        sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-        for r, c in zip(rows, cols, strict=True):
-            if r == c:
-                out.append(sd[:, r] * sigmas)
-                continue
-            denom = sd[:, r] * sd[:, c]
-            ok = denom > 0
-            out.append(np.divide(cov[:, r, c], denom, out=np.full(len(denom), np.nan),
-                                 where=ok))
-    return np.column_stack(out) if out else np.empty((len(thetas), 0))
+    return sdcor(mm, thetas, sigmas)[:, :-1]
 
 
 def _estimate(fit) -> pd.Series:

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
+from .bootstrap import bootstrap
 from .errors import LmmError
-from .profile import parameter_names, profile_confint, variance_parameter_names
+from .parameters import parameter_names, variance_names
+from .profile import profile_confint
 
 __all__ = ["METHODS", "confint", "percent_labels"]
 
@@ -36,8 +38,8 @@ def confint(fit, method: str = "profile", level: float = 0.95, *, parm=None, nsi
     """
     method = _match_method(method)
     _check_level(level)
-    names = parameter_names(fit)
-    keep = _select(names, len(variance_parameter_names(fit.mm)), parm)
+    names = parameter_names(fit.mm)
+    keep = _select(names, len(variance_names(fit.mm)), parm)
     if method == "boot":
         values = _boot(fit, level, nsim, boot_type, rng, kwargs).reindex(names).to_numpy()
     elif method == "Wald":
@@ -49,8 +51,6 @@ def confint(fit, method: str = "profile", level: float = 0.95, *, parm=None, nsi
 
 
 def _boot(fit, level, nsim, boot_type, rng, kwargs) -> pd.DataFrame:
-    from .bootstrap import bootstrap
-
     types = {"perc": "percentile", "basic": "basic", "norm": "normal"}
     if boot_type not in types:
         raise LmmError(f"Unknown boot_type {boot_type!r}. Choose one of: "
@@ -102,7 +102,7 @@ def _wald(fit, level: float) -> np.ndarray:
     z = scipy.stats.norm.ppf(0.5 + level / 2.0)
     se = np.sqrt(np.diag(fit.vcov().to_numpy()))
     beta = fit.pls.beta
-    nvp = len(variance_parameter_names(fit.mm))
+    nvp = len(variance_names(fit.mm))
     fixed = np.column_stack([beta - z * se, beta + z * se])
     return np.vstack([np.full((nvp, 2), np.nan), fixed])
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Derivatives", "deriv12", "is_singular", "check_convergence", "SINGULAR_MESSAGE"]
+__all__ = ["Derivatives", "ConvergenceCheck", "deriv12", "is_singular", "check_convergence",
+           "SINGULAR_MESSAGE"]
 
 SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')"
 GRAD_TOL = 0.002
@@ -23,6 +24,17 @@ SINGULAR_TOL = 1e-4
 class Derivatives:
     gradient: np.ndarray
     hessian: np.ndarray
+
+
+@dataclass(frozen=True)
+class ConvergenceCheck:
+    """What lme4's checkConv found. failed: a check with a negative lme4 code (scaled
+    gradient too large or not computable, a degenerate or singular Hessian, NAs); a
+    singular fit and "nearly unidentifiable" (codes 2 and 3) are warnings, not failures."""
+
+    messages: tuple[str, ...]
+    derivs: Derivatives | None
+    failed: bool
 
 
 def deriv12(fun: Callable, x: np.ndarray, fx: float, delta: float = 1e-4) -> Derivatives:
@@ -48,19 +60,17 @@ def is_singular(theta: np.ndarray, lower: np.ndarray, tol: float = SINGULAR_TOL)
 
 
 def check_convergence(devfun: Callable, theta: np.ndarray, fmin: float,
-                      lower: np.ndarray) -> tuple[list[str], Derivatives | None]:
+                      lower: np.ndarray) -> ConvergenceCheck:
     """lme4's checkConv for an LMM: the messages it would give, and the derivatives used."""
     if is_singular(theta, lower):
-        return [SINGULAR_MESSAGE], None
+        return ConvergenceCheck((SINGULAR_MESSAGE,), None, False)
     derivs = deriv12(devfun, theta, fmin)
     if not np.all(np.isfinite(derivs.gradient)):
-        return ["Gradient contains NAs"], derivs
-    messages = []
+        return ConvergenceCheck(("Gradient contains NAs",), derivs, True)
     grad_message = _gradient_message(derivs)
-    if grad_message:
-        messages.append(grad_message)
-    messages.extend(_hessian_messages(derivs.hessian))
-    return messages, derivs
+    hess_messages, hess_failed = _hessian_messages(derivs.hessian)
+    messages = ([grad_message] if grad_message else []) + hess_messages
+    return ConvergenceCheck(tuple(messages), derivs, bool(grad_message) or hess_failed)
 
 
 def _gradient_message(derivs: Derivatives) -> str | None:
@@ -78,18 +88,19 @@ def _gradient_message(derivs: Derivatives) -> str | None:
     return None
 
 
-def _hessian_messages(hess: np.ndarray, tol: float = HESS_TOL) -> list[str]:
+def _hessian_messages(hess: np.ndarray, tol: float = HESS_TOL) -> tuple[list[str], bool]:
+    """lme4's checkHess: (messages, failed), failed for its negative codes."""
     if not np.all(np.isfinite(hess)):
-        return ["Problem with Hessian check (infinite or missing values?)"]
+        return ["Problem with Hessian check (infinite or missing values?)"], True
     ev = np.linalg.eigvalsh(hess)
     negative = int(np.sum(ev < -tol))
     if negative:
         return [
             "Model failed to converge: degenerate  Hessian with "
             f"{negative} negative eigenvalues"
-        ]
+        ], True
     if np.any(np.abs(ev) < tol) or ev.min() <= 0:
-        return [" Hessian is numerically singular: parameters are not uniquely determined"]
+        return [" Hessian is numerically singular: parameters are not uniquely determined"], True
     messages = []
     if ev.max() * tol > 1:
         messages.append(
@@ -99,7 +110,7 @@ def _hessian_messages(hess: np.ndarray, tol: float = HESS_TOL) -> list[str]:
         messages.append(
             "Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?"
         )
-    return messages
+    return messages, False
 
 
 def _g(x: float) -> str:

@@ -17,6 +17,7 @@ from .errors import DataError, ModelSpecError
 from .evaluate import CONSTANTS, Evaluator, as_variable
 from .formula import parse_formula
 from .formula.terms import Formula, ModelTerms, RandomTerm
+from .parameters import Covariance
 from .variables import Columns, Factor, as_factor, column, expr_columns, interaction
 
 __all__ = ["ReTerm", "ModelMatrices", "model_matrices", "model_matrix", "rank_deficient_columns",
@@ -42,25 +43,20 @@ class ReTerm:
         return self.factor.nlevels
 
     @property
+    def covariance(self) -> Covariance:
+        """theta <-> Lambda <-> SDs and correlations <-> names for this term."""
+        return Covariance(self.group, self.cnames)
+
+    @property
     def ntheta(self) -> int:
-        return self.q * (self.q + 1) // 2
+        return self.covariance.ntheta
 
     def theta_lower(self) -> np.ndarray:
         """0 for the diagonal of the relative covariance factor, -inf below it (column-major)."""
-        rows, cols = np.tril_indices(self.q)
-        order = np.lexsort((rows, cols))
-        return np.where(rows[order] == cols[order], 0.0, -np.inf)
+        return self.covariance.lower()
 
     def theta_names(self) -> list[str]:
-        rows, cols = np.tril_indices(self.q)
-        order = np.lexsort((rows, cols))
-        names = []
-        for r, c in zip(rows[order], cols[order], strict=True):
-            if r == c:
-                names.append(f"{self.group}.{self.cnames[r]}")
-            else:
-                names.append(f"{self.group}.{self.cnames[r]}.{self.cnames[c]}")
-        return names
+        return self.covariance.theta_names()
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ class ModelMatrices:
 
     @property
     def theta0(self) -> np.ndarray:
-        return np.concatenate([np.where(t.theta_lower() == 0, 1.0, 0.0) for t in self.reterms])
+        return np.concatenate([t.covariance.start() for t in self.reterms])
 
     @property
     def lower(self) -> np.ndarray:

@@ -15,6 +15,7 @@ __all__ = [
     "ColumnNotFoundError",
     "ModelSpecError",
     "FitError",
+    "FitTimeLimit",
     "caret_message",
     "close_matches_hint",
 ]
@@ -57,6 +58,20 @@ class ModelSpecError(LmmError):
 
 class FitError(LmmError):
     """The numerical fit failed in a way that a different model or data would avoid."""
+
+
+class FitTimeLimit(FitError):
+    """The fit took longer than the caller's max_seconds and was stopped."""
+
+    def __init__(self, seconds: float, limit: float, evaluations: int):
+        self.seconds, self.limit, self.evaluations = seconds, limit, evaluations
+        super().__init__(
+            f"The fit stopped after {seconds:.1f} s (the limit here is {limit:g} s), before the "
+            f"estimates settled ({evaluations} tries so far): this model is too big to fit "
+            "here. Simplify the random effects: fewer random slopes per grouping factor (each "
+            "one adds a row and a column to every group's covariance matrix), or drop their "
+            "correlations with ||."
+        )
 
 
 def caret_message(formula: str, position: int | None, message: str) -> str:

@@ -1,7 +1,10 @@
 """Stage 3 of lmer(), like lme4's optimizeLmer: minimise the profiled deviance over theta.
 
-The default is lme4's default: NLopt's BOBYQA with xtol_abs = ftol_abs = 1e-8 ("nloptwrap").
-Other optimizers are here so that all_fit() can compare them, as lme4's allFit() does.
+The default, "nloptwrap", is lme4's: NLopt's BOBYQA with lme4's xtol_abs = ftol_abs = 1e-8
+and maxeval = 1e5, beside nloptr's own default xtol_rel = 1e-4 (which nloptr always sets and
+NLopt itself does not; for BOBYQA it sets the final trust-region radius, so it decides where
+a flat likelihood stops). The other optimizers are lme4's allFit() list, each with the
+settings lme4 gives it (see OPTIMIZERS); every one reports lme4's convergence code, 0 = fine.
 """
 
 from __future__ import annotations
@@ -11,17 +14,23 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import nlopt
 import numpy as np
 import scipy.optimize
 
-__all__ = ["OptSummary", "OPTIMIZERS", "optimize_theta"]
+from .nelder_mead import nelder_mead
+
+__all__ = ["OptSummary", "OPTIMIZERS", "ALL_FIT", "DEFAULT", "optimize_theta"]
+
+DEFAULT = "nloptwrap"
+MAXFUN = 100_000  # allFit's maxfun, passed to every optimizer
 
 
 @dataclass(frozen=True)
 class OptSummary:
-    """Where the optimizer stopped and how it got there."""
+    """Where the optimizer stopped and how it got there; code is lme4's convergence code."""
 
     theta: np.ndarray
     fmin: float
@@ -30,38 +39,85 @@ class OptSummary:
     converged: bool
     message: str
     seconds: float
+    code: int = 0
+
+    @property
+    def family(self) -> str:
+        """lme4's optimizer name ("nloptwrap" for "nloptwrap.NLOPT_LN_BOBYQA")."""
+        return self.optimizer.split(".")[0]
+
+    @property
+    def warning(self) -> str | None:
+        """lme4's optwrap warning for a non-zero convergence code, else None."""
+        if self.code == 0:
+            return None
+        return f"convergence code {self.code} from {self.family}: {self.message}"
 
 
-def _nlopt(algorithm, xtol=1e-8, ftol=1e-8):
-    def run(fun, x0, lower, initial_step=None):
-        settings = (algorithm, x0, lower, initial_step, xtol, ftol)
+class Stop(NamedTuple):
+    """What an optimizer returns: its point, value, evaluations and lme4's code and message."""
+
+    x: np.ndarray
+    fmin: float
+    feval: int
+    code: int
+    message: str
+
+
+# ----- NLopt --------------------------------------------------------------------------------
+# nloptr's texts for NLopt's return codes (what lme4's "convergence code" warnings quote).
+NLOPTR_MESSAGES = {
+    nlopt.SUCCESS: "NLOPT_SUCCESS: Generic success return value.",
+    nlopt.STOPVAL_REACHED: "NLOPT_STOPVAL_REACHED: Optimization stopped because stopval "
+                           "(above) was reached.",
+    nlopt.FTOL_REACHED: "NLOPT_FTOL_REACHED: Optimization stopped because ftol_rel or "
+                        "ftol_abs (above) was reached.",
+    nlopt.XTOL_REACHED: "NLOPT_XTOL_REACHED: Optimization stopped because xtol_rel or "
+                        "xtol_abs (above) was reached.",
+    nlopt.MAXEVAL_REACHED: "NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval "
+                           "(above) was reached.",
+    nlopt.ROUNDOFF_LIMITED: "NLOPT_ROUNDOFF_LIMITED: Roundoff errors led to a breakdown of "
+                            "the optimization algorithm. In this case, the returned minimum "
+                            "may still be useful. (e.g. this error occurs in NEWUOA if one "
+                            "tries to achieve a tolerance too close to machine precision.)",
+}
+
+
+@dataclass(frozen=True)
+class _NLopt:
+    """One NLopt algorithm with fixed stopping rules; first_step(x0) gives its first step
+    (None: NLopt's default), code(status) -> (lme4's code, message)."""
+
+    algorithm: int
+    tolerances: dict
+    code: Callable[[int], tuple[int, str]]
+    first_step: Callable[[np.ndarray], np.ndarray | None] = lambda x0: None
+
+    def __call__(self, fun, x0, lower, initial_step=None) -> Stop:
+        step = self.first_step(x0) if initial_step is None else initial_step
         try:
-            return _run_nlopt(fun, *settings)
+            x, fmin, evals, status = self._run(fun, x0, lower, step)
         except nlopt.RoundoffLimited:
-            # nlopt raises without its point; lme4's nloptwrap reports code -4 and keeps it.
-            # The algorithms are deterministic, so a second run that records points finds it
+            # nlopt raises without its point; nloptr reports code -4 and keeps it. The
+            # algorithms are deterministic, so a second run that records points finds it
             # (recording on every run would cost the usual fit ~5% more).
             best = _Best(fun)
             with contextlib.suppress(nlopt.RoundoffLimited):
-                _run_nlopt(best, *settings)
-            return best.x, best.f, best.evals, False, _NLOPT_STATUS[nlopt.ROUNDOFF_LIMITED]
+                self._run(best, x0, lower, step)
+            x, fmin, evals, status = best.x, best.f, best.evals, nlopt.ROUNDOFF_LIMITED
+        return Stop(x, fmin, evals, *self.code(status))
 
-    return run
-
-
-def _run_nlopt(fun, algorithm, x0, lower, initial_step, xtol, ftol):
-    opt = nlopt.opt(algorithm, len(x0))
-    opt.set_min_objective(lambda x, grad: fun(x))
-    opt.set_lower_bounds(lower)
-    opt.set_xtol_abs(xtol)
-    opt.set_ftol_abs(ftol)
-    opt.set_maxeval(100_000)
-    if initial_step is not None:
-        opt.set_initial_step(initial_step)
-    x = opt.optimize(x0)
-    status = opt.last_optimize_result()
-    ok = status > 0 and status != nlopt.MAXEVAL_REACHED
-    return x, opt.last_optimum_value(), opt.get_numevals(), ok, _NLOPT_STATUS.get(status, "")
+    def _run(self, fun, x0, lower, step):
+        opt = nlopt.opt(self.algorithm, len(x0))
+        opt.set_min_objective(lambda x, grad: fun(x))
+        opt.set_lower_bounds(lower)
+        for name, value in self.tolerances.items():
+            getattr(opt, f"set_{name}")(value)
+        opt.set_maxeval(MAXFUN)
+        if step is not None:
+            opt.set_initial_step(step)
+        x = opt.optimize(x0)
+        return x, opt.last_optimum_value(), opt.get_numevals(), opt.last_optimize_result()
 
 
 class _Best:
@@ -78,49 +134,112 @@ class _Best:
         return f
 
 
-_NLOPT_STATUS = {
-    nlopt.SUCCESS: "success",
-    nlopt.STOPVAL_REACHED: "stopval reached",
-    nlopt.FTOL_REACHED: "ftol_abs reached",
-    nlopt.XTOL_REACHED: "xtol_abs reached",
-    nlopt.MAXEVAL_REACHED: "maximum number of evaluations reached",
-    nlopt.ROUNDOFF_LIMITED: "roundoff limited",
+def _nloptwrap_code(status: int) -> tuple[int, str]:
+    """lme4's nloptwrap: conv = status if status < 0 or status == 5 (maxeval) else 0."""
+    code = status if status < 0 or status == nlopt.MAXEVAL_REACHED else 0
+    return code, NLOPTR_MESSAGES.get(status, f"NLopt status {status}")
+
+
+def _minqa_code(status: int) -> tuple[int, str]:
+    """minqa's bobyqa: ierr 1 for maxfun; NLopt's roundoff stop keeps NLopt's own code."""
+    if status == nlopt.MAXEVAL_REACHED:
+        return 1, "bobyqa -- maximum number of function evaluations exceeded"
+    if status < 0:
+        return _nloptwrap_code(status)
+    return 0, "Normal exit from bobyqa"
+
+
+def _minqa_rhobeg(x0: np.ndarray) -> np.ndarray:
+    """minqa's rhobeg, min(0.95, 0.2 max|par|), as every coordinate's first step."""
+    rhobeg = min(0.95, 0.2 * float(np.max(np.abs(x0)))) or 0.2 * 0.001  # lme4: par 0 -> 0.001
+    return np.full(len(x0), rhobeg)
+
+
+def _lme4_nelder_mead(fun, x0, lower, initial_step=None) -> Stop:
+    """lme4's Nelder_Mead (nelder_mead.py) with lme4's defaults and allFit's maxfun."""
+    xst = 0.02 if initial_step is None else initial_step
+    x, fmin, evals, status = nelder_mead(fun, x0, lower, xst=xst, maxfun=MAXFUN)
+    if status == "maxfun":
+        return Stop(x, fmin, evals, 4, f"failure to converge in {MAXFUN} evaluations")
+    return Stop(x, fmin, evals, 0, "parameter values converged to within tolerance")
+
+
+# ----- optim's L-BFGS-B (via optimx) ----------------------------------------------------------
+def _optim_gradient(fun, x, lower, ndeps=1e-3):
+    """R optim's numerical gradient for L-BFGS-B: central differences of step ndeps, the
+    lower point moved onto a bound it would cross (and the step shortened to match)."""
+    grad = np.empty(len(x))
+    for i in range(len(x)):
+        up, down = x.copy(), x.copy()
+        up[i] += ndeps
+        down[i] = max(x[i] - ndeps, lower[i])
+        grad[i] = (fun(up) - fun(down)) / (up[i] - down[i])
+    return grad
+
+
+def _optimx_lbfgsb(fun, x0, lower, initial_step=None) -> Stop:  # L-BFGS-B takes no first step
+    """optimx(method = "L-BFGS-B") is R's optim: L-BFGS-B with m = 5, factr = 1e7, pgtol = 0,
+    maxit from allFit, and optim's gradient. scipy runs the same L-BFGS-B (Byrd, Lu, Nocedal
+    and Zhu) with these settings."""
+    calls = [0]
+
+    def value_and_gradient(x):
+        calls[0] += 2  # optim counts one call of fn and one of its gradient
+        return fun(x), _optim_gradient(fun, x, lower)
+
+    bounds = [(lo if np.isfinite(lo) else None, None) for lo in lower]
+    options = {"maxcor": 5, "ftol": 1e7 * np.finfo(float).eps, "gtol": 0.0, "maxiter": MAXFUN,
+               "maxfun": 100 * MAXFUN}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = scipy.optimize.minimize(value_and_gradient, x0, jac=True, method="L-BFGS-B",
+                                      bounds=bounds, options=options)
+    # optim's codes: 1 = maxit reached, 52 = an error in L-BFGS-B (e.g. a failed line search).
+    # R's optim runs the 1990s Netlib L-BFGS-B, scipy its 2011 version 3.0: on a flat surface
+    # they can stop apart.
+    code = {0: 0, 1: 1}.get(res.status, 52)
+    return Stop(res.x, float(res.fun), calls[0], code, str(res.message))
+
+
+_NLOPTWRAP_TOLERANCES = {"xtol_rel": 1e-4, "xtol_abs": 1e-8, "ftol_abs": 1e-8}
+
+# name -> run(fun, x0, lower, initial_step=None) -> Stop. Names are lme4's allFit() names.
+OPTIMIZERS: dict[str, Callable[..., Stop]] = {
+    # lmer's default: lme4's nloptwrap (NLopt's BOBYQA, see the module docstring).
+    "nloptwrap": _NLopt(nlopt.LN_BOBYQA, _NLOPTWRAP_TOLERANCES, _nloptwrap_code),
+    # minqa's bobyqa (Powell's Fortran BOBYQA) with its defaults: rhobeg = min(0.95,
+    # 0.2 max|par|), rhoend = 1e-6 rhobeg, no other stop. NLopt's BOBYQA is Powell's code
+    # translated, run with those settings (xtol_rel sets rhoend = xtol_rel * rhobeg); it
+    # always uses 2n + 1 interpolation points where minqa uses n + 2.
+    "bobyqa": _NLopt(nlopt.LN_BOBYQA, {"xtol_rel": 1e-6}, _minqa_code, _minqa_rhobeg),
+    # lme4's own Nelder-Mead, a variant of NLopt's (nelder_mead.py).
+    "Nelder_Mead": _lme4_nelder_mead,
+    "optimx.L-BFGS-B": _optimx_lbfgsb,
+    "nloptwrap.NLOPT_LN_NELDERMEAD": _NLopt(nlopt.LN_NELDERMEAD, _NLOPTWRAP_TOLERANCES,
+                                            _nloptwrap_code),
+    "nloptwrap.NLOPT_LN_BOBYQA": _NLopt(nlopt.LN_BOBYQA, _NLOPTWRAP_TOLERANCES,
+                                        _nloptwrap_code),
 }
 
-
-def _scipy(method, **options):
-    def run(fun, x0, lower, initial_step=None):  # scipy's methods take no first step
-        bounds = [(lo if np.isfinite(lo) else None, None) for lo in lower]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = scipy.optimize.minimize(fun, x0, method=method, bounds=bounds, options=options)
-        return res.x, float(res.fun), int(res.nfev), bool(res.success), str(res.message)
-
-    return run
-
-
-# name -> run(fun, x0, lower[, initial_step=]) -> (x, fmin, evaluations, converged, message)
-OPTIMIZERS: dict[str, Callable] = {
-    "bobyqa": _nlopt(nlopt.LN_BOBYQA),
-    "nelder_mead": _nlopt(nlopt.LN_NELDERMEAD, xtol=1e-10, ftol=1e-10),
-    "lbfgsb": _scipy("L-BFGS-B", ftol=1e-12, gtol=1e-8, maxiter=10_000),
-    "powell": _scipy("Powell", xtol=1e-8, ftol=1e-12, maxiter=50_000),
-    "cobyqa": _scipy("COBYQA", final_tr_radius=1e-8, maxfev=20_000),
-    "trust_constr": _scipy("trust-constr", xtol=1e-10, gtol=1e-8, maxiter=5_000),
-}
+# lme4's allFit() list, in its order, without the two that have no Python implementation:
+# "nlminbwrap" (the PORT library's nlminb) and "nmkbw" (dfoptim's nmkb, Kelley's bounded
+# Nelder-Mead). A stand-in under their names would report another algorithm as theirs.
+ALL_FIT = ("bobyqa", "Nelder_Mead", "optimx.L-BFGS-B", "nloptwrap.NLOPT_LN_NELDERMEAD",
+           "nloptwrap.NLOPT_LN_BOBYQA")
 
 
 def optimize_theta(devfun: Callable, theta0: np.ndarray, lower: np.ndarray,
-                   optimizer: str = "bobyqa", *, initial_step: np.ndarray | None = None,
-                   restart_edge: bool = True) -> OptSummary:
+                   optimizer: str = DEFAULT, *, initial_step: np.ndarray | None = None,
+                   restart_edge: bool = True, boundary_tol: float = 1e-5) -> OptSummary:
     """Minimise devfun from theta0 within the lower bounds; never raises on non-convergence.
 
-    initial_step sets the NLopt optimizers' first step per parameter (NLopt's default,
-    0.75 |theta0|, suits lme4's cold start; a warm start near the optimum, as a bootstrap
-    refit's, converges in fewer evaluations with a smaller one). scipy's optimizers ignore it.
-    restart_edge is lme4's (optimizeLmer): BOBYQA can stall on a bound it reached early, so
-    if it stops with a variance parameter on its bound and the deviance falls 1e-5 inside,
-    it runs again from there; feval counts both runs.
+    initial_step sets the NLopt optimizers' first step per parameter (nloptwrap's default,
+    NLopt's 0.75 |theta0|, suits lme4's cold start; a warm start near the optimum, as a
+    bootstrap refit's, converges in fewer evaluations with a smaller one). L-BFGS-B ignores
+    it. Then lme4's optimizeLmer: restart_edge (if the optimizer stopped with a variance
+    parameter on its bound and the deviance falls 1e-5 inside, run again from there; feval
+    counts both runs) and check.boundary (a variance parameter within boundary_tol of its
+    bound goes onto it if that lowers the deviance).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(
@@ -129,19 +248,21 @@ def optimize_theta(devfun: Callable, theta0: np.ndarray, lower: np.ndarray,
     step = {} if initial_step is None else {"initial_step": np.asarray(initial_step, float)}
     lower = np.asarray(lower, float)
     start = time.perf_counter()
-    theta, fmin, feval, ok, message = _run(devfun, theta0, lower, optimizer, step)
-    if restart_edge and _falls_off_the_edge(devfun, theta, fmin, lower):
-        theta, fmin, more, ok, message = _run(devfun, theta, lower, optimizer, step)
-        feval += more
-    return OptSummary(theta, fmin, feval, optimizer, ok, message, time.perf_counter() - start)
+    stop = _run(devfun, theta0, lower, optimizer, step)
+    if restart_edge and _falls_off_the_edge(devfun, stop.x, stop.fmin, lower):
+        more = _run(devfun, stop.x, lower, optimizer, step)
+        stop = more._replace(feval=stop.feval + more.feval)
+    if boundary_tol > 0:
+        stop = _check_boundary(devfun, stop, lower, boundary_tol)
+    return OptSummary(stop.x, stop.fmin, stop.feval, optimizer, stop.code == 0, stop.message,
+                      time.perf_counter() - start, stop.code)
 
 
-def _run(devfun, theta0, lower, optimizer, step):
+def _run(devfun, theta0, lower, optimizer, step) -> Stop:
     """One optimizer run; theta clamped to the bounds and the deviance there."""
-    theta, _, feval, ok, message = OPTIMIZERS[optimizer](devfun, np.asarray(theta0, float),
-                                                         lower, **step)
-    theta = np.maximum(np.asarray(theta, dtype=float), lower)
-    return theta, float(devfun(theta)), feval, ok, message
+    stop = OPTIMIZERS[optimizer](devfun, np.asarray(theta0, float), lower, **step)
+    theta = np.maximum(np.asarray(stop.x, dtype=float), lower)
+    return stop._replace(x=theta, fmin=float(devfun(theta)))
 
 
 def _falls_off_the_edge(devfun, theta, fmin, lower, btol=1e-5) -> bool:
@@ -152,3 +273,18 @@ def _falls_off_the_edge(devfun, theta, fmin, lower, btol=1e-5) -> bool:
         if devfun(inside) < fmin:
             return True
     return False
+
+
+def _check_boundary(devfun, stop: Stop, lower, tol) -> Stop:
+    """lme4's check.boundary: each parameter within tol of its bound goes onto it if that
+    (with the moves before it) gives a lower deviance than the optimizer's point."""
+    near = np.flatnonzero((stop.x - lower > 0) & (stop.x - lower < tol))
+    if not len(near):
+        return stop
+    theta = stop.x.copy()
+    for i in near:
+        trial = theta.copy()
+        trial[i] = lower[i]
+        if devfun(trial) < stop.fmin:
+            theta[i] = lower[i]
+    return stop._replace(x=theta, fmin=float(devfun(theta)))

@@ -18,90 +18,17 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from functools import cache
 
 import nlopt
 import numpy as np
 import scipy.linalg
 import scipy.stats
 
-from .anova import ml_refit
 from .deviance import LOG2PI, factorize, profiled_deviance
+from .parameters import sdcor, theta_from_sdcor
+from .refit import refit_ml
 
-__all__ = ["parameter_names", "variance_parameter_names", "profile_confint", "theta_to_sdcor",
-           "sdcor_to_theta"]
-
-
-def variance_parameter_names(mm) -> list[str]:
-    """lme4's confint(oldNames = FALSE) names: sd_<col>|<group>, cor_<row>.<col>|<group>."""
-    names = []
-    for t in mm.reterms:
-        for r, c in zip(*_tri(t.q), strict=True):
-            names.append(f"sd_{t.cnames[r]}|{t.group}" if r == c
-                         else f"cor_{t.cnames[r]}.{t.cnames[c]}|{t.group}")
-    return names + ["sigma"]
-
-
-def parameter_names(fit) -> list[str]:
-    return variance_parameter_names(fit.mm) + list(fit.mm.xnames)
-
-
-@cache
-def _tri(q: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and columns of a q x q lower triangle in theta's (column-major) order."""
-    rows, cols = np.tril_indices(q)
-    order = np.lexsort((rows, cols))
-    return rows[order], cols[order]
-
-
-def theta_to_sdcor(mm, theta: np.ndarray, sigma: float) -> np.ndarray:
-    """lme4's Cv_to_Sv: standard deviations and correlations per term, then sigma."""
-    out, start = [], 0
-    for t in mm.reterms:
-        r, c = _tri(t.q)
-        lam = np.zeros((t.q, t.q))
-        lam[r, c] = theta[start : start + len(r)]
-        start += len(r)
-        cov = lam @ lam.T
-        sd = np.sqrt(np.diag(cov))
-        denom = sd[r] * sd[c]
-        cor = np.divide(cov[r, c], denom, out=np.zeros(len(r)), where=denom > 0)
-        out.append(np.where(r == c, sigma * sd[r], cor))
-    return np.concatenate(out + [[sigma]])
-
-
-def sdcor_to_theta(mm, pars: np.ndarray) -> np.ndarray | None:
-    """lme4's Sv_to_Cv (theta from sd/cor and sigma); None if a correlation matrix is not PSD."""
-    sigma, out, start = pars[-1], [], 0
-    for t in mm.reterms:
-        r, c = _tri(t.q)
-        v = pars[start : start + len(r)]
-        start += len(r)
-        sd = np.zeros(t.q)
-        sd[r[r == c]] = v[r == c] / sigma
-        cov = np.diag(sd**2)
-        off = r != c
-        cov[r[off], c[off]] = cov[c[off], r[off]] = v[off] * sd[r[off]] * sd[c[off]]
-        lam = _chol_psd(cov)
-        if lam is None:
-            return None
-        out.append(lam[r, c])
-    return np.concatenate(out)
-
-
-def _chol_psd(A: np.ndarray) -> np.ndarray | None:
-    """Lower Cholesky factor that allows zero pivots (sd = 0 or |cor| = 1)."""
-    q = len(A)
-    L = np.zeros_like(A)
-    for j in range(q):
-        d = A[j, j] - L[j, :j] @ L[j, :j]
-        if d < -1e-10 * max(1.0, A[j, j]):
-            return None
-        L[j, j] = np.sqrt(max(d, 0.0))
-        for i in range(j + 1, q):
-            s = A[i, j] - L[i, :j] @ L[j, :j]
-            L[i, j] = s / L[j, j] if L[j, j] > 0 else 0.0
-    return L
+__all__ = ["profile_confint"]
 
 
 # ----- the deviance as a function of the profiled parameters ------------------------------
@@ -118,7 +45,7 @@ class _Problem:
     def deviance_vp(self, pars: np.ndarray) -> float:
         """ML deviance at sd/cor/sigma, profiled over beta (lme4's devfun2)."""
         sigma = pars[-1]
-        theta = sdcor_to_theta(self.fit.mm, pars) if sigma > 0 else None
+        theta = theta_from_sdcor(self.fit.mm, pars) if sigma > 0 else None
         f = None if theta is None else factorize(self.fit.cp, theta)
         if f is None:
             return np.inf
@@ -138,8 +65,8 @@ class _Problem:
 
 
 def _problem(fit) -> _Problem:
-    ml = ml_refit(fit)
-    vp = theta_to_sdcor(ml.mm, ml.theta, ml.sigma)
+    ml = refit_ml(fit)
+    vp = sdcor(ml.mm, ml.theta, ml.sigma, undefined=0.0)
     lower = np.concatenate([np.where(ml.mm.lower == 0, 0.0, -1.0), [0.0]])
     upper = np.concatenate([np.where(ml.mm.lower == 0, np.inf, 1.0), [np.inf]])
     return _Problem(ml, ml.objective, vp, lower, upper)
@@ -260,7 +187,7 @@ def _illinois(f, a: float, b: float, tol: float = 1e-6) -> float:
 
 
 def profile_confint(fit, level: float = 0.95, which=None) -> np.ndarray:
-    """(lower, upper) per parameter, in the order of parameter_names(fit); rows not in
+    """(lower, upper) per parameter, in the order of parameters.parameter_names; rows not in
     `which` (positions; default all) are NaN."""
     prob = _problem(fit)
     z = scipy.stats.norm.ppf(0.5 + level / 2.0)

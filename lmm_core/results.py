@@ -2,6 +2,8 @@
 
 Names follow lme4 so that a student can look each one up in R's documentation:
 fixef, ranef, coef, VarCorr (varcorr), vcov, sigma, logLik, AIC, BIC, fitted, residuals.
+summary(), confint(), simulate(), predict() and coef_table(ddf=) are the inference layer's,
+reached through generics.py: this module imports none of that layer.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .convergence import Derivatives, is_singular
+from . import generics
+from .convergence import ConvergenceCheck, Derivatives, is_singular
 from .design import ModelMatrices
-from .deviance import CrossProducts, PlsSolution, profiled_deviance
+from .deviance import CrossProducts, PlsSolution, profiled_deviance, solve_pls
 from .optimize import OptSummary
+from .parameters import parameter_names, sdcor, split_theta
 
 __all__ = ["LmerFit"]
 
@@ -28,11 +32,16 @@ class LmerFit:
     cp: CrossProducts
     reml: bool
     opt: OptSummary
-    pls: PlsSolution
     messages: tuple[str, ...]
-    derivs: Derivatives | None = None
+    conv: ConvergenceCheck | None = None  # lme4's checkConv; None when not checked
     data_name: str = "data"
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def pls(self) -> PlsSolution:
+        """beta, u, b, sigma and the factor at theta (deviance.solve_pls), computed once, when
+        first needed (a refit that only wants the deviance never needs it)."""
+        return solve_pls(self.cp, self.theta, self.reml)
 
     # ----- scalars -------------------------------------------------------------------------
     @property
@@ -87,10 +96,15 @@ class LmerFit:
         return self.nobs - self.npar
 
     @property
+    def derivs(self) -> Derivatives | None:
+        """lme4's deriv12 at the optimum (gradient and Hessian of the deviance in theta)."""
+        return self.conv.derivs if self.conv else None
+
+    @property
     def converged(self) -> bool:
-        """True unless the optimizer or lme4's gradient/Hessian checks complained."""
-        bad = ("failed to converge", "unable to evaluate", "convergence code", "Hessian")
-        return self.opt.converged and not any(b in m for m in self.messages for b in bad)
+        """The optimizer's convergence code is 0 and no lme4 check failed (a singular fit
+        or "nearly unidentifiable" alone counts as converged, as in lme4's codes)."""
+        return self.opt.converged and not (self.conv and self.conv.failed)
 
     @property
     def is_singular(self) -> bool:
@@ -124,36 +138,32 @@ class LmerFit:
                              index=list(self.mm.xnames))
         if ddf is None:
             return table
-        from .satterthwaite import add_ddf
-
-        return add_ddf(self, table, ddf)
+        return generics.add_ddf(self, table, ddf)
 
     def confint(self, method: str = "profile", level: float = 0.95, **kwargs) -> pd.DataFrame:
         """Confidence intervals like lme4's confint(): "profile", "Wald" or "boot"."""
-        from .confint import confint
-
-        return confint(self, method=method, level=level, **kwargs)
+        return generics.confint(self, method=method, level=level, **kwargs)
 
     def simulate(self, nsim: int = 1, *, rng=None, use_u: bool = False, as_frame: bool = False):
         """New responses from the fitted model (lme4's simulate): an (n, nsim) array."""
-        from .simulate import simulate
+        return generics.simulate(self, nsim, rng=rng, use_u=use_u, as_frame=as_frame)
 
-        return simulate(self, nsim, rng=rng, use_u=use_u, as_frame=as_frame)
+    def parameters(self) -> pd.Series:
+        """Every parameter, named and ordered as lme4's confint(oldNames = FALSE): each
+        term's SDs and correlations, sigma, then the fixed effects."""
+        values = np.concatenate([sdcor(self.mm, self.theta, self.sigma), self.pls.beta])
+        return pd.Series(values, index=parameter_names(self.mm), name="estimate")
 
     # ----- random effects ------------------------------------------------------------------
     def _covariances(self) -> list[tuple[str, tuple[str, ...], np.ndarray]]:
         """(VarCorr group name, column names, covariance matrix) per term, lme4's order."""
-        out, seen, start = [], {}, 0
-        for t in self.mm.reterms:
-            lam = np.zeros((t.q, t.q))
-            rows, cols = np.tril_indices(t.q)
-            order = np.lexsort((rows, cols))
-            lam[rows[order], cols[order]] = self.theta[start : start + t.ntheta]
-            start += t.ntheta
+        out, seen = [], {}
+        for t, theta in zip(self.mm.reterms, split_theta(self.mm, self.theta), strict=True):
             count = seen.get(t.group, 0)
             seen[t.group] = count + 1
             name = t.group if count == 0 else f"{t.group}.{count}"  # R's make.unique
-            out.append((name, t.cnames, self.sigma**2 * lam @ lam.T))
+            out.append((name, t.cnames,
+                        self.sigma**2 * t.covariance.relative_covariance(theta)))
         return out
 
     def varcorr(self) -> pd.DataFrame:
@@ -215,18 +225,14 @@ class LmerFit:
 
     def predict(self, newdata: pd.DataFrame | None = None, re_form: str | None = None):
         """Predictions; re_form='~0' gives the population level. New levels get b = 0."""
-        from .prediction import predict
-
-        return predict(self, newdata, re_form)
+        return generics.predict(self, newdata, re_form)
 
     def summary(self, ddf: str | None = None):
         """lme4's summary(): tables, and a str() that prints like R.
 
         With ddf="Satterthwaite" it prints lmerTest's layout (df and p-value columns).
         """
-        from .summary import summarize
-
-        return summarize(self, ddf=ddf)
+        return generics.summary(self, ddf=ddf)
 
     def __repr__(self) -> str:
         kind = "REML" if self.reml else "ML"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import rformat as R
+from .checks import SCALE_MESSAGE
 from .formula import parse_formula
 
 __all__ = ["LmerSummary", "summarize", "build_summary"]
@@ -76,7 +77,7 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
     reml = fit.reml and fit.mm.p > 0  # lme4: without fixed effects REML is ML
     design = set(fit.mm.messages)
     conv = tuple(m for m in fit.messages
-                 if m not in design and not m.startswith("convergence code from optimizer"))
+                 if m not in design and m != fit.opt.warning)
     lines = tuple(fit.mm.formula.deparse_lines(expand_bars=ddf is None))
     return LmerSummary(
         title=_title(reml, ddf),
@@ -94,10 +95,11 @@ def build_summary(fit, coefficients: pd.DataFrame, ddf: str | None = None) -> Lm
         coefficients=coefficients,
         correlation=_correlation(fit.vcov()),
         ddf=ddf,
-        fit_warnings=tuple(m for m in fit.mm.messages if "rank deficient" in m),
+        fit_warnings=tuple(m for m in fit.mm.messages
+                           if "rank deficient" in m or m == SCALE_MESSAGE),
         convergence_messages=conv,
-        optimizer="nloptwrap" if fit.opt.optimizer == "bobyqa" else fit.opt.optimizer,
-        convergence_code=0 if fit.opt.converged else 1,
+        optimizer=fit.opt.family,
+        convergence_code=fit.opt.code,
         optimizer_message=fit.opt.message,
         messages=tuple(fit.messages),
         formula_lines=lines,

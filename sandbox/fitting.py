@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 import lmm_core
-from lmm_core.bootstrap import parameter_names, sdcor_values
+from lmm_core.bootstrap import parameter_names
 
 __all__ = ["Note", "FitReport", "fit_model", "explain", "estimates", "interval_table",
            "parameter_labels"]
@@ -95,9 +94,7 @@ def explain(message: str) -> Note:
 # ----- intervals --------------------------------------------------------------------------------
 def estimates(fit) -> pd.Series:
     """Every parameter's estimate, named as lme4's confint(oldNames = FALSE) names them."""
-    values = np.concatenate([np.asarray(fit.fixef, float),
-                             sdcor_values(fit.mm, fit.theta, [fit.sigma])[0], [fit.sigma]])
-    return pd.Series(values, index=parameter_names(fit.mm), name="estimate")
+    return fit.parameters()[parameter_names(fit.mm)]  # the bootstrap's order: fixed first
 
 
 def _effect(cname: str) -> str:
@@ -109,15 +106,11 @@ def parameter_labels(mm) -> dict[str, str]:
     slopes across subject", "sigma" -> "residual SD (within groups)"."""
     labels = {name: f"{name} (fixed effect)" for name in mm.xnames}
     for t in mm.reterms:
-        rows, cols = np.tril_indices(t.q)
-        for r, c in zip(rows, cols, strict=True):
-            if r == c:
-                labels[f"sd_{t.cnames[r]}|{t.group}"] = (
-                    f"SD of {_effect(t.cnames[r])} across {t.group}")
-            else:
-                labels[f"cor_{t.cnames[r]}.{t.cnames[c]}|{t.group}"] = (
-                    f"correlation of {t.group} {_effect(t.cnames[c])} and "
-                    f"{_effect(t.cnames[r])}")
+        cov = t.covariance
+        for name, r, c in zip(cov.sdcor_names(), cov.rows, cov.cols, strict=True):
+            labels[name] = (f"SD of {_effect(t.cnames[r])} across {t.group}" if r == c else
+                            f"correlation of {t.group} {_effect(t.cnames[c])} and "
+                            f"{_effect(t.cnames[r])}")
     labels["sigma"] = "residual SD (within groups)"
     return labels
 

@@ -1,7 +1,7 @@
 """How sure are we? Guess a 95% interval, or spot the bootstrap that is overconfident."""
 
-from ..spec import GameSpec
-from . import logic
+from ..spec import GameSpec, SlowReveal
+from . import logic, reveal
 
 __all__ = ["GAME"]
 
@@ -14,4 +14,6 @@ GAME = GameSpec(
             "intervals.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
+    check_fn=logic.check_answer,
+    slow=SlowReveal(reveal.reveal_numbers, "Running the three bootstraps (refits)"),
 )

@@ -38,6 +38,7 @@ import pandas as pd
 import lmm_core
 import simulators
 
+from ..answers import InvalidAnswer
 from ..base import (
     Option,
     Question,
@@ -50,8 +51,8 @@ from ..base import (
 from .feedback import INTERVAL_FEEDBACK, KIND_CODES, KIND_FEEDBACK
 from .reveal import build_reveal
 
-__all__ = ["make_round", "score", "LEVELS", "DESIGNS", "KIND_WORDS", "interval_measures",
-           "TIGHT", "WIDE", "Z95"]
+__all__ = ["make_round", "score", "check_answer", "LEVELS", "DESIGNS", "KIND_WORDS",
+           "interval_measures", "TIGHT", "WIDE", "Z95"]
 
 Z95 = 1.959963984540054
 # Bands on (coverage of the reference, width ratio): full points inside TIGHT, half in WIDE.
@@ -340,6 +341,16 @@ def _number(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
+
+
+def check_answer(round: Round, answer: Mapping) -> None:  # noqa: A002
+    """An interval's lower end must be below its upper end (GameSpec.score calls this)."""
+    if round.context["variant"] == "overconfident":
+        return
+    lower, upper = _number(answer.get("lower")), _number(answer.get("upper"))
+    if lower is not None and upper is not None and lower >= upper:
+        raise InvalidAnswer(f"The lower end ({lower:.1f}) must be below the upper end "
+                            f"({upper:.1f}): swap or change them.", "upper")
 
 
 def score(round: Round, answer: Mapping) -> Score:  # noqa: A002

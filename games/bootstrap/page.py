@@ -1,7 +1,8 @@
 """How sure are we? The page (run by st.Page; the round logic is in logic.py).
 
-The three bootstraps are computed on demand after the answer, under a progress bar, and
-cached by (seed, difficulty): reveal.reveal_numbers is pure, so the cache is exact.
+The three bootstraps are the game's slow reveal (GAME.slow, reveal.reveal_numbers): the round
+loop runs them once per round after the answer, under a progress bar; show_reveal reads them
+with slow_result.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.bootstrap import GAME
 from games.bootstrap import charts as boot_charts
 from games.bootstrap.logic import KIND_WORDS
-from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table, reveal_numbers
+from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table
 from games.ui import (
-    cached_round,
-    choice_form,
+    Form,
+    layered_reveal,
+    paragraphs,
     play,
-    run_with_progress,
+    round_cache,
     show_chart,
+    slow_result,
     style_table,
 )
 
-GAME = "bootstrap"
 WHAT = {"slope": "slope", "within": "treatment − control difference"}
 HIST_COLOURS = {"parametric": charts.GOOD, "cluster": "#7570b3", "case": charts.ACCENT}
 
@@ -32,10 +35,9 @@ def _what(round_: Round) -> str:
     return WHAT[round_.context["design"]]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _people_template(seed: int, difficulty: str) -> dict:
+@round_cache
+def _people_template(round_: Round) -> dict:
     """The people picture of a round; the guess layer's row is swapped in on every rerun."""
-    round_ = cached_round(GAME, seed, difficulty)
     ctx = round_.context
     chart = boot_charts.people_chart(ctx["own"], ctx["estimate"], ctx["unit"], _what(round_),
                                      guess=(ctx["estimate"], ctx["estimate"]))
@@ -44,7 +46,7 @@ def _people_template(seed: int, difficulty: str) -> dict:
 
 def _people(round_: Round, lower=None, upper=None) -> None:
     ctx = round_.context
-    spec = charts.with_rows(_people_template(round_.seed, round_.difficulty),
+    spec = charts.with_rows(_people_template(round_),
                             boot_charts.guess_rows(lower, upper), having="end")
     show_chart(spec, f"Dot plot of the {ctx['n_people']} {ctx['people']}'s own "
                      f"{_what(round_)}s with the model's average marked"
@@ -55,46 +57,29 @@ def _people(round_: Round, lower=None, upper=None) -> None:
                f"{ctx['sd_people']:.1f} {ctx['unit']}.")
 
 
-def ask(round_: Round):
+def show_question(round_: Round) -> None:
     if round_.context["variant"] == "overconfident":
         _people(round_)
-        return choice_form(round_, f"{GAME}.form")
-    return _ask_interval(round_)
-
-
-def _ask_interval(round_: Round):
-    ctx = round_.context
-    if ctx["show_se"]:
+    elif round_.context["show_se"]:
         st.markdown("**lme4's summary: the fixed effects**")
         st.dataframe(style_table(round_.reveal.tables["coefficients"], 2))
-    values = {}
-    left, right = st.columns(2)
-    for col, q in zip((left, right), round_.questions, strict=True):
-        values[q.id] = col.number_input(
-            q.text, min_value=float(q.low), max_value=float(q.high), value=None,
-            step=float(q.step), format="%.1f", key=f"{GAME}.form.{q.id}", help=q.help,
-            placeholder=f"between {q.low:.0f} and {q.high:.0f}")
-    lower, upper = values["lower"], values["upper"]
+
+
+def _rows(round_: Round) -> list[list[str]]:
+    """Both ends of an interval side by side."""
+    return [[q.id for q in round_.questions]]
+
+
+def _guess_picture(round_: Round, row: list[str], columns, values: dict) -> None:
+    """Interval rounds: the people picture follows the typed interval."""
+    if round_.context["variant"] == "overconfident":
+        return
+    lower, upper = values.get("lower"), values.get("upper")
     ready = lower is not None and upper is not None and lower < upper
     _people(round_, lower if ready else None, upper if ready else None)
-    if not st.button("Check my answer", type="primary", key=f"{GAME}.check"):
-        return None
-    if lower is None or upper is None:
-        st.warning("Type both ends of your interval first.")
-        return None
-    if lower >= upper:
-        st.warning(f"The lower end ({lower:.1f}) must be below the upper end ({upper:.1f}): "
-                   "swap or change them.")
-        return None
-    return values
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _bootstraps(seed: int, difficulty: str) -> dict:
-    """The three bootstraps of a round (about a thousand refits), with a progress bar."""
-    round_ = cached_round(GAME, seed, difficulty)
-    return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
-                             "Running the three bootstraps (refits)")
+FORM = Form(rows=_rows, after_row=_guess_picture, live=True)
 
 
 def _interval_rows(round_: Round, boot: dict, answer: dict) -> pd.DataFrame:
@@ -109,11 +94,10 @@ def _interval_rows(round_: Round, boot: dict, answer: dict) -> pd.DataFrame:
     return rows
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _reveal_specs(seed: int, difficulty: str, answer: tuple, _boot: dict) -> dict:
-    """The reveal's pictures (``_boot`` is not hashed: it is fixed by seed and difficulty)."""
-    round_ = cached_round(GAME, seed, difficulty)
-    boot, num, ctx = _boot, round_.reveal.numbers, round_.context
+@round_cache(max_entries=64)
+def _reveal_specs(round_: Round, answer: tuple) -> dict:
+    """The reveal's pictures."""
+    boot, num, ctx = slow_result(round_), round_.reveal.numbers, round_.context
     rows = _interval_rows(round_, boot, dict(answer))
     out = {"intervals": charts.to_spec(charts.style(boot_charts.intervals_chart(
         rows, num["estimate"], num["truth"], ctx["unit"], ctx["effect"]),
@@ -133,31 +117,47 @@ def _reveal_specs(seed: int, difficulty: str, answer: tuple, _boot: dict) -> dic
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    ctx = round_.context
-    st.subheader("What the model says")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Three bootstraps")
-    boot = _bootstraps(round_.seed, round_.difficulty)
-    specs = _reveal_specs(round_.seed, round_.difficulty, tuple(sorted(answer.items())),
-                           boot)
-    show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
-               + ("your guess, " if ctx["variant"] == "interval" else "")
-               + "Wald, profile and the three bootstrap percentile intervals, with the "
-                 "estimate and the true value as vertical lines.")
-    st.caption("Solid line: the model's estimate. Dashed line: the true value the data were "
-               "simulated with. Green bars: lme4's intervals; purple: the three bootstraps"
-               + ("; orange: your guess." if ctx["variant"] == "interval" else "."))
-    for kind in KINDS:
-        show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
-                                f"estimates, with its 95% percentile interval from "
-                                f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
-    st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
-               "percentile interval). Grey band: lme4's profile interval, the same in every "
-               "panel.")
-    st.markdown(bootstrap_story(round_, boot))
-    st.dataframe(style_table(bootstrap_table(round_, boot), 2), hide_index=True)
-    with st.expander("The data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+    ctx, num, explanation = round_.context, round_.reveal.numbers, round_.reveal.explanation
+    boot = slow_result(round_)
+    specs = _reveal_specs(round_, tuple(sorted(answer.items())))
+    numbers = [("lme4's 95% interval (profile)",
+                f"{num['profile_lower']:.1f} to {num['profile_upper']:.1f}", ctx["unit"])]
+    if ctx["variant"] == "interval":
+        lo, hi = sorted((float(answer["lower"]), float(answer["upper"])))
+        numbers.insert(0, ("Your interval", f"{lo:.1f} to {hi:.1f}", ctx["unit"]))
+
+    def intervals() -> None:
+        show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
+                   + ("your guess, " if ctx["variant"] == "interval" else "")
+                   + "Wald, profile and the three bootstrap percentile intervals, with the "
+                     "estimate and the true value as vertical lines.")
+        st.caption("Solid line: the model's estimate. Dashed line: the true value the data "
+                   "were simulated with. Green bars: lme4's intervals; purple: the three "
+                   "bootstraps" + ("; orange: your guess." if ctx["variant"] == "interval"
+                                   else "."))
+
+    def histograms() -> None:
+        for kind in KINDS:
+            show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
+                                    f"estimates, with its 95% percentile interval from "
+                                    f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
+        st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
+                   "percentile interval). Grey band: lme4's profile interval, the same in every "
+                   "panel.")
+
+    def story() -> None:
+        st.markdown(bootstrap_story(round_, boot))
+        st.dataframe(style_table(bootstrap_table(round_, boot), 2), hide_index=True)
+
+    layered_reveal(
+        numbers, paragraphs(explanation, 0, 1), main=intervals,
+        sections=[("What the model says, in words", lambda: st.markdown(
+                      paragraphs(explanation, 1))),
+                  ("The three bootstraps, refit by refit", histograms),
+                  ("What the bootstraps tell us", story),
+                  ("The data", lambda: st.dataframe(round_.data, hide_index=True,
+                                                    height=260))])
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question, form=FORM)

@@ -1,7 +1,7 @@
 """Fix my model: read a convergence or singular-fit message and pick the remedy."""
 
-from ..spec import GameSpec
-from . import logic
+from ..spec import GameSpec, SlowReveal
+from . import logic, optimizers
 
 __all__ = ["GAME"]
 
@@ -10,7 +10,8 @@ GAME = GameSpec(
     title="Fix my model",
     topic="Convergence and singular fits",
     summary="lmer() answers with a warning. Read the output, find the cause and pick the "
-            "remedy; then see every remedy refitted, and six optimizers side by side.",
+            "remedy; then see every remedy refitted, and five optimizers side by side.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
+    slow=SlowReveal(optimizers.optimizer_reveal, "Refitting with other optimizers (lme4's allFit)"),
 )

@@ -23,10 +23,10 @@ the bound is never reached in practice (tests check hundreds of seeds); reaching
 Every remedy except "other optimizers" is refitted here with lmm_core's helpers
 (``center_scale``, ``relevel``, ``drop_correlation``, ``drop_random_slopes``, plus deleting the
 most unusual school); the points for each option come from the truth *and* what its refit
-shows (``verdicts.py``). "Other optimizers" is lme4's allFit: six refits, some of them slow
-(seconds), so it is computed for the reveal by ``optimizers.optimizer_reveal`` (the page calls
-it with a spinner), and never scores above a partial 25: it can tell a false alarm from real
-trouble, but cannot change a model's scale or what the data support.
+shows (``verdicts.py``). "Other optimizers" is lme4's allFit: five refits (a few tenths of a
+second together), so it is computed for the reveal by ``optimizers.optimizer_reveal`` (the
+page calls it with a spinner), and never scores above a partial 25: it can tell a false alarm
+from real trouble, but cannot change a model's scale or what the data support.
 
 Difficulties: gentle has two problems (scale, singular) and four options; normal has all three
 problems and six options; tricky also asks what causes the message.

@@ -1,8 +1,8 @@
 """The "try other optimizers" remedy: lme4's allFit on the round's maximal model (pure).
 
-all_fit refits with six optimizers, and two of them (COBYQA, trust-constr) take seconds on
-these models, so this is not part of make_round (which stays under 300 ms): the page calls
-:func:`optimizer_reveal` after the answer, with a spinner, and caches it by (seed, difficulty).
+all_fit refits with lme4's allFit optimizers (five of its seven; under 0.1 s on these
+models), so this is not part of make_round (which stays under 300 ms): it is the game's
+slow reveal (GameSpec.slow), which the round loop runs once per round after the answer.
 The result is a pure function of the round.
 """
 
@@ -19,12 +19,11 @@ from .reveal import coef_words
 __all__ = ["optimizer_reveal", "OPTIMIZER_WORDS"]
 
 OPTIMIZER_WORDS = {
-    "bobyqa": "bobyqa (lme4's default)",
-    "nelder_mead": "Nelder-Mead",
-    "lbfgsb": "L-BFGS-B",
-    "powell": "Powell",
-    "cobyqa": "COBYQA",
-    "trust_constr": "trust-constr",
+    "bobyqa": "bobyqa",
+    "Nelder_Mead": "Nelder_Mead",
+    "optimx.L-BFGS-B": "L-BFGS-B (optimx)",
+    "nloptwrap.NLOPT_LN_NELDERMEAD": "Nelder-Mead (nloptwrap)",
+    "nloptwrap.NLOPT_LN_BOBYQA": "BOBYQA (nloptwrap, lme4's default)",
 }
 AGREE = 0.01  # log-likelihood units: closer than this counts as the same optimum
 
@@ -43,9 +42,12 @@ def _row(name: str, fit: dict | None, error: list[str], seconds: float, re_names
     return row
 
 
-def optimizer_reveal(round_: Round) -> dict:
+def optimizer_reveal(round_: Round, progress=None) -> dict:
     """allFit on the round's maximal model: a table, the points for a chart, the words, the
-    numbers, and a summary row for the remedies table ("row")."""
+    numbers, and a summary row for the remedies table ("row"). ``progress(done, total)`` hears
+    of the start and the end (all_fit reports nothing in between)."""
+    if progress is not None:
+        progress(0, 1)
     ctx = round_.context
     fit = lmm_core.lmer(ctx["formula"], round_.data)
     result = lmm_core.all_fit(fit)
@@ -76,6 +78,8 @@ def optimizer_reveal(round_: Round) -> dict:
                  f"{len(result.fits)} optimizers (numbers: {OPTIMIZER_WORDS[top]})",
     }
     text = _explanation(round_, fits, warn, numbers)
+    if progress is not None:
+        progress(1, 1)
     return {"table": table, "points": points, "explanation": text, "numbers": numbers,
             "row": row}
 
@@ -121,7 +125,8 @@ def _singular_why(fits: dict, warn: list[str], numbers: dict) -> str:
 def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> str:
     problem = round_.context["problem"]
     n_ok, clean = numbers["n_ok"], [n for n in fits if n not in warn]
-    head = f"**Six optimizers, one model.** {len(warn)} of {n_ok} optimizers still warn"
+    head = (f"**{numbers['n_optimizers']} optimizers, one model.** {len(warn)} of {n_ok} "
+            "optimizers still warn")
     if clean:
         head += f" ({_names(clean)} {'finishes' if len(clean) == 1 else 'finish'} without one)"
     head += f", and {_agreement(fits, numbers)}."

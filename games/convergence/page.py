@@ -1,7 +1,7 @@
 """Fix my model: the page (run by st.Page; the round logic is in logic.py).
 
-The allFit refits ("other optimizers") take a few seconds, so they run only after the answer,
-with a spinner, cached by (seed, difficulty) so that a whole class shares one computation.
+The allFit refits ("other optimizers") are the game's slow reveal (GAME.slow): the round loop
+runs them once per round after the answer, and show_reveal reads them with slow_result.
 """
 
 from __future__ import annotations
@@ -12,25 +12,21 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.convergence import GAME
 from games.convergence import charts as conv_charts
-from games.convergence.optimizers import optimizer_reveal
 from games.convergence.reveal import LABELS, remedy_table
-from games.ui import cached_round, choice_form, play, show_chart
-
-GAME = "convergence"
+from games.ui import layered_reveal, paragraphs, play, round_cache, show_chart, slow_result
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _data_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round(GAME, seed, difficulty)
+@round_cache
+def _data_spec(round_: Round) -> dict:
     chart = conv_charts.data_chart(round_.data, round_.context["predictors"])
     return charts.to_spec(charts.style(chart, height=None))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _lines_specs(seed: int, difficulty: str) -> list[dict]:
+@round_cache
+def _lines_specs(round_: Round) -> list[dict]:
     """The schools' lines before and after the cure, on the same axes."""
-    round_ = cached_round(GAME, seed, difficulty)
     details, ctx = round_.reveal.details, round_.context
     x = ctx["predictors"][0]
     values = round_.data[x]
@@ -48,15 +44,15 @@ def _lines_specs(seed: int, difficulty: str) -> list[dict]:
         for title, coef, colour in models]
 
 
-@st.cache_data(max_entries=256, show_spinner="Refitting with six optimizers (lme4's allFit)…")
-def _optimizers(seed: int, difficulty: str) -> dict:
-    """allFit for the round (seconds: two of the six optimizers are slow)."""
-    result = optimizer_reveal(cached_round(GAME, seed, difficulty))
-    spec = conv_charts.optimizer_chart(result["points"], "Each optimizer's log-likelihood")
-    return result | {"spec": charts.to_spec(charts.style(spec, height=330))}
+@round_cache
+def _optimizer_spec(round_: Round) -> dict:
+    """The allFit picture (the refits themselves are the game's slow reveal)."""
+    spec = conv_charts.optimizer_chart(slow_result(round_)["points"],
+                                       "Each optimizer's log-likelihood")
+    return charts.to_spec(charts.style(spec, height=330))
 
 
-def ask(round_: Round):
+def show_question(round_: Round) -> None:
     ctx = round_.context
     st.markdown("**What R printed**")
     st.code(ctx["r_summary"], language=None)
@@ -66,10 +62,9 @@ def ask(round_: Round):
                icon=":material/warning:")
     with st.expander("The data: each school's pupils, with the school's own line",
                      expanded=ctx["hint"]):
-        show_chart(_data_spec(round_.seed, round_.difficulty),
+        show_chart(_data_spec(round_),
                    "Test score against " + " and ".join(ctx["predictors"]) + ", one panel "
                    "per school, with each school's own least-squares line.")
-    return choice_form(round_, f"{GAME}.form")
 
 
 def _with_picks(table: pd.DataFrame, round_: Round, answer: dict) -> pd.DataFrame:
@@ -89,39 +84,49 @@ def _row_keys(round_: Round, table: pd.DataFrame) -> list[str]:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    details = round_.reveal.details
-    st.subheader("What the message means, and what cures it")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Every remedy, refitted")
-    slot = st.empty()
-    slot.dataframe(_with_picks(round_.reveal.tables["remedies"], round_, answer),
-                   hide_index=True)
-    st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
-               "back). Fixed effects with their standard errors in brackets. Log-likelihoods "
-               "(REML) compare rows fitted to the same data with the same fixed effects. The "
-               "'other optimizers' row comes from allFit, below.")
-    for spec, col in zip(_lines_specs(round_.seed, round_.difficulty), st.columns(2),
-                         strict=True):
-        show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
-                         "scores.", where=col)
-    st.caption(_lines_caption(round_))
-    st.subheader("Try other optimizers: allFit")
-    opt = _optimizers(round_.seed, round_.difficulty)
-    full = remedy_table(details["original"], details["refits"], details["truth"],
-                        {"optimizers": opt["row"]})
-    slot.dataframe(_with_picks(full, round_, answer), hide_index=True)
-    st.markdown(opt["explanation"])
-    show_chart(opt["spec"], "Each optimizer's log-likelihood, marked by whether it still "
-                            "warns.")
-    st.dataframe(opt["table"], hide_index=True)
-    st.caption("lme4's allFit(): the same model refitted with six optimizers. Triangles: "
-               "still warns; circles: no message.")
-    with st.expander("R's output after the cure"):
+    details, num = round_.reveal.details, round_.reveal.numbers
+    explanation, opt = round_.reveal.explanation, slow_result(round_)
+
+    def remedies() -> None:
+        full = remedy_table(details["original"], details["refits"], details["truth"],
+                            {"optimizers": opt["row"]})
+        st.dataframe(_with_picks(full, round_, answer), hide_index=True)
+        st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
+                   "back). Fixed effects with their standard errors in brackets. "
+                   "Log-likelihoods (REML) compare rows fitted to the same data with the same "
+                   "fixed effects. The 'other optimizers' row comes from allFit.")
+
+    def lines() -> None:
+        for spec, col in zip(_lines_specs(round_), st.columns(2), strict=True):
+            show_chart(spec, f"{spec['title']}: each school's fitted line over the pupils' "
+                             "scores.", where=col)
+        st.caption(_lines_caption(round_))
+
+    def all_fit() -> None:
+        st.markdown(opt["explanation"])
+        show_chart(_optimizer_spec(round_), "Each optimizer's log-likelihood, marked by whether "
+                                            "it still warns.")
+        st.dataframe(opt["table"], hide_index=True)
+        st.caption("lme4's allFit(): the same model refitted with several optimizers. "
+                   "Triangles: still warns; circles: no message.")
+
+    def r_output() -> None:
         best = details["refits"][details["best"]]
         st.markdown(f"`{best['formula']}`" + (
             " (income centred and scaled: these numbers are per SD of income, at the "
             "average income)" if details["best"] == "center_scale" else ""))
         st.code(best["r_summary"], language=None)
+
+    layered_reveal(
+        [("Log-likelihood: yours → cured", f"{num['loglik_original']:.1f} → "
+                                           f"{num['loglik_best']:.1f}",
+          "REML; higher fits better (same data, same fixed effects)")],
+        f"**The cure:** {LABELS[details['best']]}.\n\n" + paragraphs(explanation, 0, 1),
+        main=remedies,
+        sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("Before and after the cure (pictures)", lines),
+                  ("Try other optimizers: allFit", all_fit),
+                  ("R's output after the cure", r_output)])
 
 
 def _lines_caption(round_: Round) -> str:
@@ -140,4 +145,5 @@ def _lines_caption(round_: Round) -> str:
             "every school's own slopes.")
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

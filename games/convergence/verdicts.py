@@ -195,7 +195,7 @@ def cause_verdict(problem: str, cause) -> dict | None:
     if cause == "optimizer":
         return _v(0, "blamed_optimizer",
                   "The cause is not the optimizer: the message comes from the model and "
-                  "the data (the allFit table below refits with six optimizers).")
+                  "the data (the allFit table below refits with five optimizers).")
     if {cause, right} == {"zero_variance", "too_many"}:
         return _v(50, "confused_zero_variance_with_overfit",
                   "Close on the cause: both make a singular fit, but "

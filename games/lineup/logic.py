@@ -27,8 +27,7 @@ from ..base import (
     frame_to_dict,
     sub_seed,
 )
-from . import better
-from .better import MODEL
+from .reveal import MODEL, build_reveal, marked_data
 
 __all__ = ["make_round", "score", "PROBLEMS", "MODEL"]
 
@@ -63,7 +62,7 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
     fit = lmm_core.lmer(MODEL, scenario.data)
     position = int(rng.integers(level["panels"]))
     panels = _panels(scenario.data, fit, level["panels"], position, rng)
-    reveal = better.reveal(problem, scenario, fit)
+    reveal = build_reveal(problem, scenario, fit)
     n = scenario.data["participant"].nunique()
     return Round(
         game="lineup",
@@ -82,7 +81,7 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         data=panels,
         context={"n_panels": level["panels"], "real_panel": position + 1,
                  "problem": problem, "scenario": scenario.name,
-                 "real": frame_to_dict(better.marked_data(problem, scenario))},
+                 "real": frame_to_dict(marked_data(problem, scenario))},
     )
 
 

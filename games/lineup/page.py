@@ -6,16 +6,17 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score, frame_from_dict
+from games.lineup import GAME
 from games.lineup import charts as lineup_charts
-from games.ui import cached_round, play, show_chart, style_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, style_table
 
 COLUMNS = 3
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _grid_specs(seed: int, difficulty: str, real: int | None) -> list[dict]:
+@round_cache
+def _grid_specs(round_: Round, real: int | None) -> list[dict]:
     """One spec per panel: built once from panel 1, the other panels swap in their rows."""
-    panels = cached_round("lineup", seed, difficulty).data
+    panels = round_.data
     domain = lineup_charts.y_domain(panels)
     first = panels[panels["panel"] == 1]
     plain = charts.to_spec(charts.style(lineup_charts.panel_chart(first, domain, ""),
@@ -30,16 +31,15 @@ def _grid_specs(seed: int, difficulty: str, real: int | None) -> list[dict]:
     ]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _marked_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("lineup", seed, difficulty)
+@round_cache
+def _marked_spec(round_: Round) -> dict:
     real = frame_from_dict(round_.context["real"])
     chart = lineup_charts.marked_chart(real, lineup_charts.y_domain(round_.data))
     return charts.to_spec(charts.style(chart, height=420))
 
 
 def _grid(round_: Round, real: int | None = None) -> None:
-    specs = _grid_specs(round_.seed, round_.difficulty, real)
+    specs = _grid_specs(round_, real)
     for start in range(0, len(specs), COLUMNS):
         row = specs[start:start + COLUMNS]
         for col, spec in zip(st.columns(COLUMNS), row, strict=False):
@@ -47,39 +47,33 @@ def _grid(round_: Round, real: int | None = None) -> None:
                              "treatment conditions, joined by a line.", where=col)
 
 
-def ask(round_: Round):
-    _grid(round_)
-    with st.form("lineup.form"):
-        panel_q, problem_q = round_.questions
-        panel = st.radio(panel_q.text, [o.value for o in panel_q.options], index=None,
-                         format_func=panel_q.label_of, horizontal=True, key="lineup.form.panel")
-        problem = st.radio(problem_q.text, [o.value for o in problem_q.options], index=None,
-                           format_func=problem_q.label_of, key="lineup.form.problem")
-        submitted = st.form_submit_button("Check my answer", type="primary")
-    if not submitted:
-        return None
-    if panel is None or problem is None:
-        st.warning("Pick a panel *and* say what is wrong with the model, then check.")
-        return None
-    return {"panel": panel, "problem": problem}
-
-
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    real = round_.context["real_panel"]
-    st.subheader(f"The real data were panel {real}")
-    show_chart(_marked_spec(round_.seed, round_.difficulty),
-               "The real data; shape and colour mark what the model missed.")
-    st.markdown(round_.reveal.explanation)
-    st.markdown("**The shown model beside the better one**")
-    st.dataframe(style_table(round_.reveal.tables["side_by_side"]))
-    st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-effect "
-               "and residual standard deviations; empty cells: not in that model.")
-    with st.expander("The same fits as R prints them (summary())"):
+    real, explanation = round_.context["real_panel"], round_.reveal.explanation
+    problems = dict((o.value, o.label) for o in round_.question("problem").options)
+
+    def side_by_side() -> None:
+        st.dataframe(style_table(round_.reveal.tables["side_by_side"]))
+        st.caption("'fixed:' rows are fixed effects (as in lm()); 'SD' rows are the random-"
+                   "effect and residual standard deviations; empty cells: not in that model.")
+
+    def printouts() -> None:
         for name, text in round_.reveal.details.get("r_summaries", {}).items():
             st.markdown(f"**{name.capitalize()}**")
             st.code(text, language=None)
-    with st.expander("See the lineup again"):
-        _grid(round_, real=real)
+
+    layered_reveal(
+        [("The real data", f"Panel {real}")],
+        f"**What the model missed:** {problems[round_.solution['problem']]}.\n\n"
+        + paragraphs(explanation, 0, 1),
+        main=lambda: show_chart(_marked_spec(round_), "The real data; shape and colour mark "
+                                                      "what the model missed."),
+        sections=[("Why, and the better model", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("The shown model beside the better one", side_by_side),
+                  ("The same fits as R prints them (summary())", printouts),
+                  ("See the lineup again", lambda: _grid(round_, real=real))])
 
 
-play("lineup", ask=ask, show_reveal=show_reveal)
+show_question = _grid  # the numbered panels, also on the class projector
+
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=_grid, form=Form(horizontal=("panel",)))

@@ -34,7 +34,7 @@ from ..base import (
     check_seed,
     sub_seed,
 )
-from .fits import MODELS, build_reveal
+from .reveal import MODELS, build_reveal
 
 __all__ = ["make_round", "score", "MODELS", "LEVELS", "VERDICTS", "RIGHT", "TRAP"]
 

@@ -7,24 +7,31 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.mixture import GAME
 from games.mixture import charts as mix_charts
-from games.mixture.fits import MODELS, ROWS, SHORT, r_printouts
-from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
+from games.mixture.reveal import MODELS, ROWS, SHORT, r_printouts
+from games.ui import (
+    layered_reveal,
+    p_value_text,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    style_table,
+)
 
 TITLES = {"no_group": "Without group: one normal curve for everybody",
           "group_fixed": "Group as fixed effect: each group its own centre",
           "two_sds": "One SD per group: each group its own spread"}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _averages_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _averages_spec(round_: Round) -> dict:
     return charts.to_spec(charts.style(mix_charts.averages_chart(round_.data), height=380))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _baseline_specs(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _baseline_specs(round_: Round) -> dict:
     details = round_.reveal.details
     values = [v for k in details["baselines"] for v in details["baselines"][k]]
     pad = 0.08 * (max(values) - min(values))
@@ -34,14 +41,13 @@ def _baseline_specs(seed: int, difficulty: str) -> dict:
         height=330)) for key in details["baselines"]}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _printouts(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("mixture", seed, difficulty)
+@round_cache
+def _printouts(round_: Round) -> dict:
     return r_printouts(round_.data, [round_.context["trap"], round_.context["right"]])
 
 
-def ask(round_: Round):
-    show_chart(_averages_spec(round_.seed, round_.difficulty),
+def show_question(round_: Round) -> None:
+    show_chart(_averages_spec(round_),
                "Stacked dots: each participant's average value, first all participants "
                "together, then group A (circles) and group B (triangles).")
     st.caption("Each dot is one participant's average over all their measurements. Top row: "
@@ -49,7 +55,6 @@ def ask(round_: Round):
                "normal distribution. Below: the same dots split by group.")
     with st.expander("The data"):
         st.dataframe(round_.data, hide_index=True, height=240)
-    return choice_form(round_, "mixture.form")
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
@@ -95,34 +100,31 @@ def _side_by_side(round_: Round, answer: dict) -> None:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    paragraphs = round_.reveal.explanation.split("\n\n")
-    st.subheader("The models, side by side")
-    _side_by_side(round_, answer)
-    st.markdown("\n\n".join(paragraphs[:2]))
-    specs = _baseline_specs(round_.seed, round_.difficulty)
-    for key, spec in specs.items():
-        st.markdown(f"**{TITLES[key]}**")
-        show_chart(spec, f"{SHORT[key]}: each participant's estimated control level as a dot "
-                         "(circles group A, triangles group B), with the normal curve or "
-                         "curves the model assumes for them.")
-    st.caption("Dots: what each model estimates for every participant in the control "
-               "condition. Curves: the normal distribution(s) the model says those levels "
-               "come from, scaled to the number of participants.")
-    st.markdown("\n\n".join(paragraphs[2:]))
-    st.markdown("**The likelihood-ratio test** (`anova()`, maximum-likelihood refits)")
-    st.table(_styled(round_.reveal.tables["lrt"], 3).format(p_value_text, subset=["Pr(>Chisq)"]))
-    _more(round_)
-
-
-def _more(round_: Round) -> None:
+    explanation, num = round_.reveal.explanation, round_.reveal.numbers
     details, tables = round_.reveal.details, round_.reveal.tables
-    with st.expander("The same fits as R prints them"):
-        for key, text in _printouts(round_.seed, round_.difficulty).items():
+
+    def baselines() -> None:
+        for key, spec in _baseline_specs(round_).items():
+            st.markdown(f"**{TITLES[key]}**")
+            show_chart(spec, f"{SHORT[key]}: each participant's estimated control level as a "
+                             "dot (circles group A, triangles group B), with the normal curve "
+                             "or curves the model assumes for them.")
+        st.caption("Dots: what each model estimates for every participant in the control "
+                   "condition. Curves: the normal distribution(s) the model says those levels "
+                   "come from, scaled to the number of participants.")
+
+    def test() -> None:
+        st.markdown("`anova()`, maximum-likelihood refits")
+        st.table(_styled(tables["lrt"], 3).format(p_value_text, subset=["Pr(>Chisq)"]))
+
+    def printouts() -> None:
+        for key, text in _printouts(round_).items():
             st.markdown(f"**{SHORT[key]}**")
             st.code(text, language=None)
         st.markdown("**anova()**")
         st.code(details["anova"], language=None)
-    with st.expander("Every model on offer, fitted"):
+
+    def every_model() -> None:
         fits = tables["fits"].drop(columns="truth")
         fits.columns = [SHORT[k] for k in fits.columns]
         st.table(_styled(fits))
@@ -131,8 +133,27 @@ def _more(round_: Round) -> None:
                 st.caption(f"{SHORT[key]}: lme4 says: {note}")
         for key, error in details["errors"].items():
             st.caption(f"{SHORT[key]}: cannot be fitted. {error}")
-    with st.expander("The participants' own averages, by group"):
-        st.table(_styled(pd.DataFrame(tables["raw"])))
+
+    layered_reveal(
+        [("Likelihood-ratio test", f"p {_p_words(num['p_value'])}",
+          "the right model against the trap (anova(), ML refits)"),
+         ("AIC: trap → right", f"{num['aic_small']:.0f} → {num['aic_big']:.0f}",
+          "lower is better")],
+        paragraphs(explanation, 0, 1),
+        main=lambda: _side_by_side(round_, answer),
+        sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("What each model believes about the participants", baselines),
+                  ("The likelihood-ratio test", test),
+                  ("The same fits as R prints them", printouts),
+                  ("Every model on offer, fitted", every_model),
+                  ("The participants' own averages, by group",
+                   lambda: st.table(_styled(pd.DataFrame(tables["raw"]))))])
 
 
-play("mixture", ask=ask, show_reveal=show_reveal)
+def _p_words(p: float) -> str:
+    text = p_value_text(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

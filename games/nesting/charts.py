@@ -10,8 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..charts import ACCENT, GOOD, INK, MUTED
-from ..mixture.charts import dot_rows
+from ..charts import ACCENT, GOOD, INK, MUTED, dot_rows
 
 __all__ = ["diagram_chart", "class_means_chart", "reading_chart", "diagram_height",
            "spread_chart", "spread_rows", "SOURCES"]

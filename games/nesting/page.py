@@ -7,10 +7,19 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.nesting import GAME
 from games.nesting import charts as nest_charts
 from games.nesting.designs import RANDOM
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
-from games.ui import cached_round, choice_form, p_value_text, play, show_chart, style_table
+from games.ui import (
+    layered_reveal,
+    p_value_text,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    style_table,
+)
 
 ROW_HELP = {
     "REML criterion": "lower fits better; comparable here because the fixed effects are the "
@@ -20,16 +29,15 @@ ROW_HELP = {
 }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _diagram_spec(seed: int, difficulty: str) -> dict:
-    diagram = cached_round("nesting", seed, difficulty).context["diagram"]
+@round_cache
+def _diagram_spec(round_: Round) -> dict:
+    diagram = round_.context["diagram"]
     return charts.to_spec(charts.style(nest_charts.diagram_chart(diagram),
                                        height=nest_charts.diagram_height(diagram)))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _data_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _data_spec(round_: Round) -> dict:
     data = round_.data
     if round_.context["family"] == "items":
         chart = nest_charts.reading_chart(data)
@@ -38,15 +46,14 @@ def _data_spec(seed: int, difficulty: str) -> dict:
     return charts.to_spec(charts.style(chart, height=360))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _printouts(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _printouts(round_: Round) -> dict:
     context = round_.context
     return r_printouts(round_.data, context["family"], [context["right"], context["trap"]])
 
 
 def _diagram(round_: Round) -> None:
-    show_chart(_diagram_spec(round_.seed, round_.difficulty),
+    show_chart(_diagram_spec(round_),
                f"Diagram of the design: {round_.context['diagram']['titles'][0]} on the left, "
                f"{round_.context['diagram']['titles'][1]} on the right, joined by lines; each "
                f"line is {round_.context['diagram']['note']}.")
@@ -55,7 +62,7 @@ def _diagram(round_: Round) -> None:
 
 def _data_picture(round_: Round) -> None:
     items = round_.context["family"] == "items"
-    show_chart(_data_spec(round_.seed, round_.difficulty),
+    show_chart(_data_spec(round_),
                "Stacked dots: each word's and each participant's average reading time."
                if items else "Each class's average extraversion minus its school's, per "
                              "school, written as its letter, with lines joining classes that "
@@ -67,7 +74,7 @@ def _data_picture(round_: Round) -> None:
                "classes with the same letter across schools.")
 
 
-def ask(round_: Round):
+def show_question(round_: Round) -> None:
     if round_.context["show_diagram"]:
         _diagram(round_)
     _data_picture(round_)
@@ -79,7 +86,6 @@ def ask(round_: Round):
         st.table(counts)
     st.markdown("**The first rows of the data**")
     st.dataframe(data.head(10), hide_index=True)
-    return choice_form(round_, "nesting.form")
 
 
 def _styled(frame: pd.DataFrame, digits: int = 2):
@@ -128,9 +134,8 @@ def _shown(round_: Round, answer: dict) -> list[str]:
     return keys
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _spread_spec(seed: int, difficulty: str, keys: tuple, names: tuple) -> dict:
-    round_ = cached_round("nesting", seed, difficulty)
+@round_cache
+def _spread_spec(round_: Round, keys: tuple, names: tuple) -> dict:
     family = round_.context["family"]
     rows = nest_charts.spread_rows(round_.reveal.tables["fits"], dict(zip(keys, names,
                                                                           strict=True)), family)
@@ -159,29 +164,29 @@ def _side_by_side(round_: Round, answer: dict) -> None:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    st.subheader("Both fits on the same data")
-    _side_by_side(round_, answer)
+    explanation, num = round_.reveal.explanation, round_.reveal.numbers
+    details, tables = round_.reveal.details, round_.reveal.tables
     keys = _shown(round_, answer)
     names = tuple(_lettered(keys, round_, answer)[1])
-    show_chart(_spread_spec(round_.seed, round_.difficulty, tuple(keys), names),
-               "Bars: the SD each model gives each source of variation, one bar per model, "
-               "labelled with the model's letter and the SD.")
-    st.markdown(round_.reveal.explanation)
-    if not round_.context["show_diagram"]:
-        _diagram(round_)
-    if "lrt" in round_.reveal.tables:
-        st.markdown("**Do the words differ?** (`anova()`, maximum-likelihood refits)")
-        st.table(_styled(round_.reveal.tables["lrt"], 3).format(
-            p_value_text, subset=["Pr(>Chisq)"]))
-    details = round_.reveal.details
-    with st.expander("The two main fits as R prints them"):
-        for key, text in _printouts(round_.seed, round_.difficulty).items():
+
+    def spread() -> None:
+        show_chart(_spread_spec(round_, tuple(keys), names),
+                   "Bars: the SD each model gives each source of variation, one bar per model, "
+                   "labelled with the model's letter and the SD.")
+
+    def test() -> None:
+        st.markdown("`anova()`, maximum-likelihood refits")
+        st.table(_styled(tables["lrt"], 3).format(p_value_text, subset=["Pr(>Chisq)"]))
+
+    def printouts() -> None:
+        for key, text in _printouts(round_).items():
             st.markdown(f"**{_name(key, round_, answer)}**")
             st.code(text, language=None)
         if "anova" in details:
             st.code(details["anova"], language=None)
-    with st.expander("Every structure on offer, fitted"):
-        fits = round_.reveal.tables["fits"]
+
+    def every_structure() -> None:
+        fits = tables["fits"]
         shown = fits.copy()
         shown.columns = [_name(k, round_, answer) for k in fits.columns]
         st.table(_styled(shown, 3))
@@ -190,10 +195,26 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         for key, notes in details["notes"].items():
             for note in notes:
                 st.caption(f"{_name(key, round_, answer)}: lme4 says: {note}")
-    with st.expander("Where the data came from"):
-        truth = details["truth"]
+
+    def truth() -> None:
         st.markdown("The round's data were simulated with these SDs: "
-                    + ", ".join(f"**{g}** {v:g}" for g, v in truth.items()) + ".")
+                    + ", ".join(f"**{g}** {v:g}" for g, v in details["truth"].items()) + ".")
+
+    sections = [("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                ("Each source of variation, model by model (picture)", spread)]
+    if not round_.context["show_diagram"]:
+        sections.append(("The design as a diagram", lambda: _diagram(round_)))
+    if "lrt" in tables:
+        sections.append(("Do the words differ? The likelihood-ratio test", test))
+    sections += [("The two main fits as R prints them", printouts),
+                 ("Every structure on offer, fitted", every_structure),
+                 ("Where the data came from", truth)]
+    layered_reveal(
+        [("REML criterion: right, trap", f"{num['reml_right']:.1f}, {num['reml_trap']:.1f}",
+          "lower fits better (same fixed effects, so comparable)")],
+        paragraphs(explanation, 0, 1), main=lambda: _side_by_side(round_, answer),
+        sections=sections)
 
 
-play("nesting", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

@@ -9,6 +9,7 @@ import pandas as pd
 
 import lmm_core
 
+from .. import candidates
 from ..base import Reveal
 from .designs import FIXED, RANDOM, family
 
@@ -35,22 +36,20 @@ def with_unique_labels(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_all(data: pd.DataFrame, fam: str, keys) -> dict:
-    """REML fits of the given structures; one that lme4 refuses is kept as its message."""
-    fits = {}
-    for key in keys:
-        frame = with_unique_labels(data) if key == UNIQUE else data
-        try:
-            fits[key] = lmm_core.lmer(formula(fam, key), frame)
-        except lmm_core.LmmError as error:
-            fits[key] = str(error)
-    return fits
+    """REML fits of the given structures; one that lme4 refuses is kept as its reason."""
+    return candidates.fit_candidates({k: formula(fam, k) for k in keys}, data,
+                                     _relabelled(data, keys))
 
 
 def r_printouts(data: pd.DataFrame, fam: str, keys) -> dict:
-    """R's print(summary(fit)) of the given structures, for learners who compare with their
-    own R output. Not part of the round (it costs ~15 ms a model): pages call it and cache
-    it."""
-    return {k: str(lmm_core.lmer(formula(fam, k), data).summary()) for k in keys}
+    """R's print(summary(fit)) of the given structures (pages call it after the answer,
+    cached)."""
+    return candidates.r_printouts({k: formula(fam, k) for k in keys}, data,
+                                  _relabelled(data, keys))
+
+
+def _relabelled(data: pd.DataFrame, keys) -> dict:
+    return {UNIQUE: with_unique_labels(data)} if UNIQUE in keys else {}
 
 
 def _sd_rows(fit) -> dict:
@@ -102,14 +101,13 @@ def build_reveal(data: pd.DataFrame, design: str, offered, right: str, trap: str
     keys = list(offered) + ([UNIQUE] if design == "schools_nested" else [])
     fits = fit_all(data, fam, keys)
     items = fam == "items"
-    cols = {k: model_column(f, items and k in (right, trap)) for k, f in fits.items()
-            if not isinstance(f, str)}
+    cols = {k: model_column(f, items and k in (right, trap))
+            for k, f in candidates.fitted(fits).items()}
     num = _numbers(cols, fits, design, right, trap)
     details = {
         "formulas": {k: formula(fam, k) for k in keys},
-        "errors": {k: f for k, f in fits.items() if isinstance(f, str)},
-        "notes": {k: [str(m) for m in f.messages] for k, f in fits.items()
-                  if not isinstance(f, str)},
+        "errors": candidates.refused(fits),
+        "notes": candidates.notes(fits),
         "truth": truth,
     }
     tables = {"fits": _table(cols)}

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from games import charts
-from games.base import Round, Score
+from games.base import Question, Round, Score
+from games.pooling import GAME
 from games.pooling import charts as pool_charts
-from games.ui import cached_round, play, show_chart, style_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, style_table
 
-FORMATS = {"intercept": "%.0f", "slope": "%.1f"}
 GIVEN = ("own data only (no pooling)", "population line")
 
 
@@ -36,45 +36,56 @@ def _given_lines(round_: Round, subject: str) -> dict:
     }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _guess_template(seed: int, difficulty: str, subject: str) -> dict:
+@round_cache
+def _guess_template(round_: Round, subject: str) -> dict:
     """The guess picture of one person; the page swaps in the lines for each new guess."""
-    round_ = cached_round("pooling", seed, difficulty)
     lines = _given_lines(round_, subject) | {"your guess": _given_lines(round_, subject)[GIVEN[0]]}
     chart = pool_charts.person_chart(_points(round_, subject), lines, _max_day(round_),
                                      f"{subject}: your guess so far", _y_domain(round_))
     return charts.to_spec(charts.style(chart, height=400))
 
 
-def ask(round_: Round):
-    guesses = {}
-    for subject in round_.context["highlighted"]:
-        target = round_.context["targets"][subject]
-        st.subheader(f"{subject}: {target['n']} days of data")
-        left, right = st.columns(2)
-        for col, param in zip((left, right), ("intercept", "slope"), strict=True):
-            q = round_.question(f"{subject}.{param}")
-            start = min(max(round(target[param]["own"], 1), q.low), q.high)
-            guesses[q.id] = col.number_input(
-                q.text, min_value=float(q.low), max_value=float(q.high), value=float(start),
-                step=float(q.step), format=FORMATS[param], key=f"pooling.form.{q.id}",
-                help=q.help)
-            col.caption(f"own line {target[param]['own']:.1f} · population "
-                        f"{target[param]['population']:.1f} {q.unit}")
-        lines = _given_lines(round_, subject) | {
-            "your guess": (guesses[f"{subject}.intercept"], guesses[f"{subject}.slope"])}
-        spec = charts.with_rows(_guess_template(round_.seed, round_.difficulty, subject),
-                                pool_charts.lines_frame(lines, _max_day(round_)), having="line")
-        show_chart(spec, f"{subject}'s measurements with their own line, the population line "
-                         "and your guessed line.")
-    if st.button("Check my answer", type="primary", key="pooling.check"):
-        return guesses
-    return None
+def _rows(round_: Round) -> list[list[str]]:
+    """Each highlighted person's two numbers side by side."""
+    return [[f"{s}.intercept", f"{s}.slope"] for s in round_.context["highlighted"]]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _reveal_specs(seed: int, difficulty: str, answer: tuple) -> dict:
-    round_ = cached_round("pooling", seed, difficulty)
+def _subject(row: list[str]) -> str:
+    return row[0].rsplit(".", 1)[0]
+
+
+def _start(round_: Round, q: Question) -> float:
+    """Each box starts at the person's own line (no pooling), inside the allowed range."""
+    subject, param = q.id.rsplit(".", 1)
+    own = round_.context["targets"][subject][param]["own"]
+    return float(min(max(round(own, 1), q.low), q.high))
+
+
+def _before_row(round_: Round, row: list[str], columns) -> None:
+    subject = _subject(row)
+    st.subheader(f"{subject}: {round_.context['targets'][subject]['n']} days of data")
+
+
+def _after_row(round_: Round, row: list[str], columns, values: dict) -> None:
+    """Under each box the two given lines; under the pair, the picture with the guess."""
+    subject = _subject(row)
+    target = round_.context["targets"][subject]
+    for column, question_id in zip(columns, row, strict=True):
+        param, q = question_id.rsplit(".", 1)[1], round_.question(question_id)
+        column.caption(f"own line {target[param]['own']:.1f} · population "
+                       f"{target[param]['population']:.1f} {q.unit}")
+    lines = _given_lines(round_, subject) | {"your guess": (values[row[0]], values[row[1]])}
+    spec = charts.with_rows(_guess_template(round_, subject),
+                            pool_charts.lines_frame(lines, _max_day(round_)), having="line")
+    show_chart(spec, f"{subject}'s measurements with their own line, the population line "
+                     "and your guessed line.")
+
+
+FORM = Form(rows=_rows, before_row=_before_row, after_row=_after_row, start=_start, live=True)
+
+
+@round_cache
+def _reveal_specs(round_: Round, answer: tuple) -> dict:
     guess = dict(answer)
     coefficients = round_.reveal.tables["coefficients"]
     out = {}
@@ -100,36 +111,54 @@ def _reveal_specs(seed: int, difficulty: str, answer: tuple) -> dict:
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    tables = round_.reveal.tables
-    specs = _reveal_specs(round_.seed, round_.difficulty, tuple(sorted(answer.items())))
-    st.subheader("Where the mixed model puts them")
-    for subject in round_.context["highlighted"]:
-        show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
-                                   "partial pooling lines and your guess.")
-    table = tables["highlighted"].copy()
-    table.insert(4, "your guess", [answer[f"{s}.{c.split()[0]}"]
-                                   for s, c in zip(table["who"], table["coefficient"],
-                                                   strict=True)])
-    st.dataframe(style_table(table, 1), hide_index=True)
-    st.caption("own line: no pooling · mixed model: partial pooling · pulled %: how far of the "
-               "way from the own line to the population the mixed model moved.")
-    st.markdown(round_.reveal.explanation)
-    st.subheader("Shrinkage: everybody at once")
-    show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their own "
-                                   "estimate to the mixed model's, inside the model's 50% and "
-                                   "95% population contours.")
-    st.caption("Each line runs from a person's own estimate (open circle) to the mixed model's "
-               "(filled circle). Dashed rings: where the model expects 50% and 95% of people's "
-               "(intercept, slope) pairs. People with one day of data have no own slope and "
-               "no line.")
-    st.markdown("**Spread across people**")
-    st.dataframe(style_table(tables["spread"], 1))
-    st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
-               "subject standard deviations of the fitted model (VarCorr).")
-    with st.expander("Everybody's lines"):
-        st.vega_lite_chart(spec=specs["everyone"], alt="Every person's own line and mixed-model "
-                                                       "line in small panels.")
+    tables, explanation = round_.reveal.tables, round_.reveal.explanation
+    specs = _reveal_specs(round_, tuple(sorted(answer.items())))
+    chosen = round_.context["highlighted"]
+    pulled = tables["highlighted"].set_index(["who", "coefficient"])["pulled %"]
+    numbers = [(f"{s}: slope pulled", f"{pulled[s].iloc[1]:.0f}%",
+                "how far of the way from the person's own slope to the population's the "
+                "mixed model moved it") for s in chosen]
+
+    def people() -> None:
+        for subject in chosen:
+            show_chart(specs[subject], f"{subject}'s measurements with the complete, no and "
+                                       "partial pooling lines and your guess.")
+
+    def guesses() -> None:
+        table = tables["highlighted"].copy()
+        table.insert(4, "your guess", [answer[f"{s}.{c.split()[0]}"]
+                                       for s, c in zip(table["who"], table["coefficient"],
+                                                       strict=True)])
+        st.dataframe(style_table(table, 1), hide_index=True)
+        st.caption("own line: no pooling · mixed model: partial pooling · pulled %: how far of "
+                   "the way from the own line to the population the mixed model moved.")
+
+    def shrinkage() -> None:
+        show_chart(specs["shrinkage"], "Each person's intercept and slope: a line from their "
+                                       "own estimate to the mixed model's, inside the model's "
+                                       "50% and 95% population contours.")
+        st.caption("Each line runs from a person's own estimate (open circle) to the mixed "
+                   "model's (filled circle). Dashed rings: where the model expects 50% and 95% "
+                   "of people's (intercept, slope) pairs. People with one day of data have no "
+                   "own slope and no line.")
+        st.markdown("**Spread across people**")
+        st.dataframe(style_table(tables["spread"], 1))
+        st.caption("own lines: no pooling · mixed model: partial pooling · model's SD: the "
+                   "subject standard deviations of the fitted model (VarCorr).")
+
+    def everyone() -> None:
+        st.vega_lite_chart(spec=specs["everyone"], alt="Every person's own line and "
+                                                       "mixed-model line in small panels.")
         st.dataframe(style_table(tables["everyone"], 1))
 
+    layered_reveal(
+        numbers, paragraphs(explanation, 0, 1 + len(chosen)), main=people,
+        sections=[("Your guesses beside the mixed model", guesses),
+                  ("Why, in words", lambda: st.markdown(
+                      paragraphs(explanation, 1 + len(chosen)))),
+                  ("Shrinkage: everybody at once", shrinkage),
+                  ("Everybody's lines", everyone)])
 
-play("pooling", ask=ask, show_reveal=show_reveal)
+
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, form=FORM)

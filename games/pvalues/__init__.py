@@ -1,7 +1,7 @@
 """Reviewer #2 wants p-values: judge significance and the df from an lme4 summary without p."""
 
-from ..spec import GameSpec
-from . import logic
+from ..spec import GameSpec, SlowReveal
+from . import logic, reveal
 
 __all__ = ["GAME"]
 
@@ -14,4 +14,5 @@ GAME = GameSpec(
             "residual-df, likelihood-ratio and bootstrap tests.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
+    slow=SlowReveal(reveal.reveal_numbers, "Simulating studies without the effect"),
 )

@@ -1,8 +1,8 @@
 """Reviewer #2 wants p-values: the page (run by st.Page; the round logic is in logic.py).
 
-The parametric bootstrap of the likelihood ratio runs on demand after the answer, under a
-progress bar, cached by (seed, difficulty): reveal.reveal_numbers is pure, so the cache is
-exact.
+The parametric bootstrap of the likelihood ratio is the game's slow reveal (GAME.slow,
+reveal.reveal_numbers): the round loop runs it once per round after the answer, under a progress
+bar; show_reveal reads it with slow_result.
 """
 
 from __future__ import annotations
@@ -11,95 +11,86 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.pvalues import GAME
 from games.pvalues import charts as p_charts
-from games.pvalues.reveal import bootstrap_words, reveal_numbers, tests_table
-from games.ui import cached_round, play, run_with_progress, show_chart, style_table
+from games.pvalues.reveal import bootstrap_words, tests_table
+from games.ui import (
+    layered_reveal,
+    paragraphs,
+    play,
+    round_cache,
+    show_chart,
+    slow_result,
+    style_table,
+)
 
-GAME = "pvalues"
 
-
-def ask(round_: Round):
-    ctx = round_.context
+def show_question(round_: Round) -> None:
     st.markdown("**`summary(model)`, as lme4 prints it**")
-    st.code(ctx["summary"], language=None)
-    with st.form(f"{GAME}.form.box", enter_to_submit=False):
-        values = {}
-        for q in round_.questions:
-            key = f"{GAME}.form.{q.id}"
-            if q.kind == "number":
-                values[q.id] = st.number_input(
-                    q.text, min_value=float(q.low), max_value=float(q.high), value=None,
-                    step=float(q.step), format="%.1f", key=key, help=q.help,
-                    placeholder=f"from {q.low:.0f} to {q.high:.0f}")
-            else:
-                values[q.id] = st.radio(q.text, [o.value for o in q.options], index=None,
-                                        format_func=q.label_of, key=key)
-        submitted = st.form_submit_button("Check my answer", type="primary")
-    if not submitted:
-        return None
-    missing = [q.text for q in round_.questions if values[q.id] is None]
-    if missing:
-        st.warning("Answer every question first: " + " · ".join(missing))
-        return None
-    return values
+    st.code(round_.context["summary"], language=None)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _bootstrap(seed: int, difficulty: str) -> dict:
-    """The parametric bootstrap of the likelihood ratio (two ML refits per simulation)."""
-    round_ = cached_round(GAME, seed, difficulty)
-    return run_with_progress(lambda progress: reveal_numbers(round_, progress=progress),
-                             "Simulating studies without the effect")
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _specs(seed: int, difficulty: str, _boot: dict) -> dict:
-    """The reveal's pictures (``_boot`` is not hashed: it is fixed by seed and difficulty)."""
-    round_ = cached_round(GAME, seed, difficulty)
-    num = round_.reveal.numbers
+@round_cache(max_entries=64)
+def _specs(round_: Round) -> dict:
+    """The reveal's pictures."""
+    num, boot = round_.reveal.numbers, slow_result(round_)
     return {
         "cutoff": charts.to_spec(charts.style(p_charts.cutoff_chart(
             num["t"], num["df_satt"], "Where t must fall: z test versus lmerTest"),
             height=340)),
         "null": charts.to_spec(charts.style(p_charts.null_chart(
-            _boot["values"], _boot["observed"],
-            f"{_boot['n_ok']} studies simulated without the effect"), height=340)),
+            boot["values"], boot["observed"],
+            f"{boot['n_ok']} studies simulated without the effect"), height=340)),
     }
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    ctx, num = round_.context, round_.reveal.numbers
-    st.subheader("What lmerTest says, and the others")
-    st.markdown(round_.reveal.explanation)
-    boot = _bootstrap(round_.seed, round_.difficulty)
-    specs = _specs(round_.seed, round_.difficulty, boot)
-    st.markdown("**Five tests of one effect**")
-    st.dataframe(style_table(tests_table(num, boot), 4), hide_index=True)
-    st.caption(f"The same t value judged three ways (lmerTest's t, z, t with n − p df), and "
-               f"the likelihood ratio judged two ways: against the χ² curve, and against "
-               f"{boot['n_ok']} studies simulated without the effect (bootstrap).")
-    show_chart(specs["cutoff"], f"The normal curve and the t curve on {num['df_satt']:.1f} df "
-                                f"with their cut-offs 1.96 and {num['crit_t']:.2f}, and the "
-                                f"observed t = {num['t']:.2f}.")
-    st.caption("Dashed grey: the z test's curve and cut-off. Solid green: lmerTest's t curve "
-               "and cut-off. Orange: your data's t. Fewer df give the t curve heavier tails, "
-               "so its cut-off moves out.")
-    show_chart(specs["null"], "Histogram of the likelihood ratios of studies simulated "
-                              "without the effect, with the chi-square curve and the observed "
-                              f"ratio {boot['observed']:.2f} marked.")
-    st.caption("Green bars: likelihood ratios when the effect is truly zero. Dashed curve: "
-               "the χ² distribution the likelihood-ratio test assumes. Where the bars reach "
-               "further right than the curve, the χ² test's p-values are too small.")
-    st.markdown(bootstrap_words(round_, boot))
-    st.markdown(f"**Satterthwaite df for every fixed effect** (the question was about "
-                f"`{ctx['term']}`)")
-    st.dataframe(style_table(round_.reveal.tables["coefficients"], 4))
-    with st.expander("What Reviewer #2 gets: lmerTest's summary"):
-        st.code(ctx["summary_lmertest"], language=None)
-    with st.expander("The likelihood-ratio test: anova(without, with)"):
-        st.code(ctx["anova"], language=None)
-    with st.expander("The data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+    ctx, num, explanation = round_.context, round_.reveal.numbers, round_.reveal.explanation
+    boot = slow_result(round_)
+    specs = _specs(round_)
+
+    def tests() -> None:
+        st.dataframe(style_table(tests_table(num, boot), 4), hide_index=True)
+        st.caption(f"The same t value judged three ways (lmerTest's t, z, t with n − p df), and "
+                   f"the likelihood ratio judged two ways: against the χ² curve, and against "
+                   f"{boot['n_ok']} studies simulated without the effect (bootstrap).")
+
+    def cutoff() -> None:
+        show_chart(specs["cutoff"], f"The normal curve and the t curve on {num['df_satt']:.1f} "
+                                    f"df with their cut-offs 1.96 and {num['crit_t']:.2f}, and "
+                                    f"the observed t = {num['t']:.2f}.")
+        st.caption("Dashed grey: the z test's curve and cut-off. Solid green: lmerTest's t "
+                   "curve and cut-off. Orange: your data's t. Fewer df give the t curve heavier "
+                   "tails, so its cut-off moves out.")
+
+    def null() -> None:
+        show_chart(specs["null"], "Histogram of the likelihood ratios of studies simulated "
+                                  "without the effect, with the chi-square curve and the "
+                                  f"observed ratio {boot['observed']:.2f} marked.")
+        st.caption("Green bars: likelihood ratios when the effect is truly zero. Dashed curve: "
+                   "the χ² distribution the likelihood-ratio test assumes. Where the bars reach "
+                   "further right than the curve, the χ² test's p-values are too small.")
+        st.markdown(bootstrap_words(round_, boot))
+
+    def coefficients() -> None:
+        st.markdown(f"The question was about `{ctx['term']}`.")
+        st.dataframe(style_table(round_.reveal.tables["coefficients"], 4))
+
+    layered_reveal(
+        [("lmerTest's df (Satterthwaite)", f"{num['df_satt']:.1f}"),
+         ("t value", f"{num['t']:.2f}", f"cut-off for p < 0.05: ±{num['crit_t']:.2f}")],
+        paragraphs(explanation, 0, 1), main=tests,
+        sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("Where t must fall: z test versus lmerTest", cutoff),
+                  ("Simulated studies without the effect (bootstrap)", null),
+                  ("Satterthwaite df for every fixed effect", coefficients),
+                  ("What Reviewer #2 gets: lmerTest's summary",
+                   lambda: st.code(ctx["summary_lmertest"], language=None)),
+                  ("The likelihood-ratio test: anova(without, with)",
+                   lambda: st.code(ctx["anova"], language=None)),
+                  ("The data", lambda: st.dataframe(round_.data, hide_index=True,
+                                                    height=260))])
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question)

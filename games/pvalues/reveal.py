@@ -5,9 +5,8 @@ likelihood-ratio tests. ``reveal_numbers`` adds a parametric bootstrap of the li
 test: simulate responses from the model *without* the effect (ML fit), refit both models by ML
 to each, and see how often the likelihood ratio is at least the observed one. It is pure
 (generators fixed by the round's seed) and heavy, so the page runs it on demand under a
-progress bar. Each simulated response only changes y, so each refit reuses the model
-matrices: ``lmm_core.deviance.cross_products(mm, y)``, the fastest exact deviance for it
-(``lmm_core.devfun.fast_deviance``) and lme4's optimizer started at the fitted theta.
+progress bar. Each simulated response only changes y: ``lmm_core.refit(fit, y)`` (lme4's
+refit) reuses the model matrices and starts lme4's optimizer at the fitted theta.
 """
 
 from __future__ import annotations
@@ -19,9 +18,6 @@ import pandas as pd
 from scipy import stats
 
 import lmm_core
-from lmm_core.devfun import fast_deviance
-from lmm_core.deviance import cross_products
-from lmm_core.optimize import optimize_theta
 
 from ..base import Reveal, sub_seed
 
@@ -132,12 +128,11 @@ def _explanation(num: dict, context: dict) -> str:
 
 # ----- the parametric bootstrap of the likelihood ratio ------------------------------------
 def _ml_deviance(fit, y: np.ndarray) -> float:
-    """The minimised ML deviance of fit's model for a new response y."""
-    model = fast_deviance(cross_products(fit.mm, y), False)
-    theta0 = np.asarray(fit.theta, float)
-    opt = optimize_theta(model.deviance, theta0, fit.mm.lower,
-                         initial_step=np.maximum(0.25 * np.abs(theta0), 0.05))
-    return float(opt.fmin)
+    """The minimised ML deviance of fit's model for a new response y (fit is ML)."""
+    try:
+        return float(lmm_core.refit(fit, y, check_conv=False).objective)
+    except lmm_core.LmmError:
+        return float("nan")
 
 
 def reveal_numbers(round_, progress: Callable[[int, int], None] | None = None,

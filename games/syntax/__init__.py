@@ -14,4 +14,5 @@ GAME = GameSpec(
             "graded by what it means rather than how it is typed.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
+    check_fn=logic.check_answer,
 )

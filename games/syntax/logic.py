@@ -24,6 +24,7 @@ from lmm_core.errors import FormulaError, close_matches_hint
 from lmm_core.formula import tokenize
 from lmm_core.terms import BinOp, Call, Formula, Name, Neg
 
+from ..answers import InvalidAnswer
 from ..base import Round, Score, band_points, check_difficulty, check_seed, sub_seed
 from . import catalogue as cat
 from .compare import CODES, compare, differences, misconception, same_model
@@ -105,20 +106,19 @@ def caret_block(error: FormulaError) -> str:
     return "\n".join(lines)
 
 
-def check_answer(round: Round, answer: Mapping) -> str | None:  # noqa: A002
-    """Why a typed answer cannot be scored yet (markdown: the reason and the formula with a
-    caret in a code block), or None when it can be scored (or is not a typed answer)."""
+def check_answer(round: Round, answer: Mapping) -> None:  # noqa: A002
+    """Raise InvalidAnswer when a typed formula cannot be scored yet: the reason as its message,
+    the formula with a caret under the problem as its detail (GameSpec.score calls this)."""
     if round.context["variant"] != "write":
-        return None
+        return
     text = answer.get("formula")
     if not isinstance(text, str) or not text.strip():
-        return None
+        return
     try:
         check_formula(text, round.context["data_columns"])
     except FormulaError as error:
-        return (f"**Not scored yet.** {error.reason}\n\n"
-                f"```\n{caret_block(error)}\n```\n\nFix it and check again: nothing is lost.")
-    return None
+        raise InvalidAnswer(f"Not scored yet. {error.reason} Fix it and check again: nothing "
+                            "is lost.", "formula", detail=caret_block(error)) from None
 
 
 def typed_report(round: Round, text: str) -> dict:  # noqa: A002

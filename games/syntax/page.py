@@ -7,14 +7,14 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.syntax import GAME, logic
 from games.syntax import catalogue as cat
 from games.syntax import charts as syntax_charts
-from games.syntax import logic
 from games.syntax.fits import N_X
-from games.ui import cached_round, choice_form, play, show_chart
+from games.syntax.reveal import fits_table
+from games.ui import Form, layered_reveal, paragraphs, play, round_cache, show_chart, user_text
 from lmm_core.errors import FormulaError
 
-GAME = "syntax"
 HEIGHT = 390
 LEGEND = ("Thin dark lines: one fitted line per {g_one} (lmer's coef()). Thick dashed orange "
           "line: the average line (fixed effects). Grey dots: the measurements.")
@@ -48,10 +48,9 @@ def _spec(round_: Round, frame, points, title, domain) -> dict:
     return charts.to_spec(charts.style(chart, height=HEIGHT))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _study_specs(seed: int, difficulty: str, titled: bool) -> dict:
+@round_cache
+def _study_specs(round_: Round, titled: bool) -> dict:
     """One picture per study (titled with its formula for the reveal), on one y scale."""
-    round_ = cached_round(GAME, seed, difficulty)
     ctx, data = round_.context, round_.data
     frames = {k: _frame(round_, ctx["lines"][k], ctx["fixef"][k]) for k in ctx["studies"]}
     domain = syntax_charts.y_domain(pd.concat([*(f["y"] for f in frames.values()),
@@ -75,39 +74,32 @@ def _pairs(items: list) -> list[list]:
 
 
 # ----- asking ------------------------------------------------------------------------------
-def _ask_plot(round_: Round):
-    specs = _study_specs(round_.seed, round_.difficulty, False)
-    st.caption(LEGEND.format(**_words(round_)))
-    with st.form("syntax.form"):
-        picks = {}
-        for row in _pairs(round_.context["studies"]):
-            for col, label in zip(st.columns(2), row, strict=False):
-                q = round_.question(label)
-                show_chart(specs[label], _study_alt(label, round_), where=col)
-                picks[label] = col.radio(q.text, [o.value for o in q.options], index=None,
-                                         format_func=q.label_of, key=f"syntax.form.{label}")
-        submitted = st.form_submit_button("Check my answer", type="primary")
-    if not submitted:
-        return None
-    if any(v is None for v in picks.values()):
-        st.warning("Pick a formula for every study, then check.")
-        return None
-    return picks
+def _rows(round_: Round) -> list[list[str]]:
+    """Plot rounds: the studies two by two, each question under its picture."""
+    if round_.context["variant"] != "plot":
+        return [[q.id] for q in round_.questions]
+    return _pairs(round_.context["studies"])
 
 
-def ask(round_: Round):
-    variant = round_.context["variant"]
-    if variant == "plot":
-        return _ask_plot(round_)
-    if variant == "write":
-        return choice_form(round_, "syntax.form", check=lambda a: logic.check_answer(round_, a))
-    return choice_form(round_, "syntax.form")
+def _before_row(round_: Round, row: list[str], columns) -> None:
+    if round_.context["variant"] != "plot":
+        return
+    specs = _study_specs(round_, False)
+    for column, label in zip(columns, row, strict=True):
+        show_chart(specs[label], _study_alt(label, round_), where=column)
+
+
+def show_question(round_: Round) -> None:
+    if round_.context["variant"] == "plot":
+        st.caption(LEGEND.format(**_words(round_)))
+
+
+FORM = Form(rows=_rows, before_row=_before_row)
 
 
 # ----- the reveal --------------------------------------------------------------------------
-@st.cache_data(max_entries=256, show_spinner="Fitting your formula…")
-def _typed(seed: int, difficulty: str, text: str) -> dict | None:
-    round_ = cached_round(GAME, seed, difficulty)
+@round_cache(show_spinner="Fitting your formula…")
+def _typed(round_: Round, text: str) -> dict | None:
     try:
         return logic.typed_report(round_, text)
     except FormulaError:
@@ -116,28 +108,35 @@ def _typed(seed: int, difficulty: str, text: str) -> dict | None:
 
 def _reveal_plot(round_: Round, answer: dict) -> None:
     ctx = round_.context
-    specs = _study_specs(round_.seed, round_.difficulty, True)
-    st.subheader("Which formula drew which lines")
-    st.markdown(round_.reveal.explanation.split("\n\n")[0])
-    for row in _pairs(ctx["studies"]):
-        for col, label in zip(st.columns(2), row, strict=False):
-            show_chart(specs[label], _study_alt(label, round_), where=col)
-            right = answer[label] == round_.solution[label]
-            col.markdown(f"**Your pick:** `{ctx['formulas'][answer[label]]}` "
-                         f"({'right' if right else 'wrong'})")
-            col.markdown(round_.reveal.details["sentences"][label])
-    st.markdown("**The fitted numbers of each study**")
-    st.dataframe(_table(round_.reveal.tables["studies"].rename(columns={"which": "study"})),
-                 hide_index=True)
-    st.caption("SD columns: how much the groups' intercepts or slopes vary (VarCorr); corr.: "
-               "the estimated correlation of intercepts and slopes; –: not in that model.")
+    specs = _study_specs(round_, True)
+    right = sum(answer[label] == round_.solution[label] for label in ctx["studies"])
+
+    def studies() -> None:
+        for row in _pairs(ctx["studies"]):
+            for col, label in zip(st.columns(2), row, strict=False):
+                show_chart(specs[label], _study_alt(label, round_), where=col)
+                ok = answer[label] == round_.solution[label]
+                col.markdown(f"**Your pick:** `{ctx['formulas'][answer[label]]}` "
+                             f"({'right' if ok else 'wrong'})")
+                col.markdown(round_.reveal.details["sentences"][label])
+
+    def numbers() -> None:
+        st.dataframe(_table(round_.reveal.tables["studies"].rename(columns={"which": "study"})),
+                     hide_index=True)
+        st.caption("SD columns: how much the groups' intercepts or slopes vary (VarCorr); "
+                   "corr.: the estimated correlation of intercepts and slopes; –: not in that "
+                   "model.")
+
+    layered_reveal([("Studies matched", f"{right} of {len(ctx['studies'])}")],
+                   paragraphs(round_.reveal.explanation, 0, 1), main=studies,
+                   sections=[("The fitted numbers of each study", numbers)])
 
 
 def _your_summary(round_: Round, answer: dict) -> tuple[str, dict | None, dict | None]:
     """The learner's formula, its fit summary and (typed rounds) the full report."""
     ctx = round_.context
     if ctx["variant"] == "write":
-        report = _typed(round_.seed, round_.difficulty, answer["formula"])
+        report = _typed(round_, answer["formula"])
         return answer["formula"], (report or {}).get("summary"), report
     picked = answer[round_.questions[0].id]
     return ctx["formulas"][picked], round_.reveal.details["summaries"].get(picked), None
@@ -166,37 +165,48 @@ def _line_pictures(round_: Round, yours: str, summary: dict | None, correct: boo
 
 def _reveal_formula(round_: Round, answer: dict, score: Score) -> None:
     ctx, details = round_.context, round_.reveal.details
-    st.subheader("The right formula")
-    st.code(ctx["shown"], language=None)
-    st.markdown(round_.reveal.explanation)
     yours, summary, report = _your_summary(round_, answer)
     why_not = details["summaries"].get(details.get("why_not") or "", {}).get("formula")
     repeated = why_not is not None and logic.same_model(yours, why_not)
-    if not score.correct and not repeated:
-        st.markdown(f"**Your formula, `{yours}`, on these data.**")
+
+    def right() -> None:
+        st.markdown("**The right formula**")
+        st.code(ctx["shown"], language=None)
+
+    def your_formula() -> None:
+        st.markdown(f"**Your formula, {user_text(yours)}, on these data.**")
         if report is not None:
             st.markdown("\n".join(f"- {line}" for line in report["read"]))
-            st.markdown(f"Written out in full: `{report['spelled']}`")
+            st.markdown(f"Written out in full: {user_text(report['spelled'])}")
             if report["contrast"]:
                 st.markdown(report["contrast"])
         else:
             st.markdown(details["contrasts"][answer[round_.questions[0].id]])
-    _line_pictures(round_, yours, summary, score.correct)
-    table = round_.reveal.tables["fits"]
-    if (report is not None and report["summary"] is not None and not score.correct
-            and not any(logic.same_model(yours, f) for f in table["formula"])):
-        from games.syntax.reveal import fits_table
 
-        table = pd.concat([table, fits_table([("yours", report["summary"])], _words(round_))],
-                          ignore_index=True)
-    st.markdown("**Every formula of this round, fitted to the same data**")
-    st.dataframe(_table(table), hide_index=True)
-    st.caption("which: right = the design's formula, option = another answer on offer, "
-               "yours = what you typed. SD: how much intercepts or slopes vary between groups "
-               "(VarCorr); corr.: their correlation; SE: standard error of the fixed effect; "
-               "–: not in that model.")
-    with st.expander("The simulated data"):
-        st.dataframe(round_.data, hide_index=True, height=260)
+    def fits() -> None:
+        table = round_.reveal.tables["fits"]
+        if (report is not None and report["summary"] is not None and not score.correct
+                and not any(logic.same_model(yours, f) for f in table["formula"])):
+            table = pd.concat([table, fits_table([("yours", report["summary"])],
+                                                 _words(round_))], ignore_index=True)
+        st.dataframe(_table(table), hide_index=True)
+        st.caption("which: right = the design's formula, option = another answer on offer, "
+                   "yours = what you typed. SD: how much intercepts or slopes vary between "
+                   "groups (VarCorr); corr.: their correlation; SE: standard error of the fixed "
+                   "effect; –: not in that model.")
+
+    sections = [("Why, in words", lambda: st.markdown(
+        paragraphs(round_.reveal.explanation, 1)))]
+    if not score.correct and not repeated:
+        sections.append(("Your formula, read aloud", your_formula))
+    if "g" in _words(round_) and details["summaries"][ctx["target"]].get("lines"):
+        sections.append(("What the formulas do to these data (pictures)",
+                         lambda: _line_pictures(round_, yours, summary, score.correct)))
+    sections += [("Every formula of this round, fitted to the same data", fits),
+                 ("The simulated data",
+                  lambda: st.dataframe(round_.data, hide_index=True, height=260))]
+    layered_reveal([], paragraphs(round_.reveal.explanation, 0, 1), main=right,
+                   sections=sections)
 
 
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
@@ -206,4 +216,5 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         _reveal_formula(round_, answer, score)
 
 
-play(GAME, ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal, show_question=show_question, form=FORM)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.tails import GAME
 from games.tails import charts as tail_charts
-from games.tails.logic import ALPHA
-from games.ui import cached_round, choice_form, play, show_chart, style_table
+from games.tails.reveal import ALPHA
+from games.ui import layered_reveal, paragraphs, play, round_cache, show_chart, style_table
 
 HEIGHT = 340
 
@@ -24,33 +25,44 @@ def _f_spec(df: float, f: float, title: str) -> dict:
     return charts.to_spec(charts.style(tail_charts.f_chart(df, f, title), height=HEIGHT))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _data_spec(seed: int, difficulty: str) -> dict:
-    round_ = cached_round("tails", seed, difficulty)
+@round_cache
+def _data_spec(round_: Round) -> dict:
     chart = charts.condition_plot(round_.data, round_.context["response"],
                                   round_.context["unit"])
     return charts.to_spec(charts.style(chart, height=380))
 
 
-def ask(round_: Round):
-    return choice_form(round_, "tails.form")
-
-
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
-    num = round_.reveal.numbers
-    st.subheader("What the data say")
-    st.markdown(round_.reveal.explanation)
-    if round_.context["variant"] == "anova":
-        _anova_pictures(num)
+    num, anova = round_.reveal.numbers, round_.context["variant"] == "anova"
+    explanation = round_.reveal.explanation
+    if anova:
+        numbers = [_p("p-value (F and two-tailed t alike)", num["p_two-sided"])]
     else:
-        _t_pictures(round_, answer, num)
-    st.markdown("**Every possible test on these data**")
-    st.dataframe(style_table(round_.reveal.tables["tests"], 4), hide_index=True)
-    with st.expander("The data: each participant's two measurements"):
-        show_chart(_data_spec(round_.seed, round_.difficulty),
+        chosen, right = answer["test"], round_.solution["test"]
+        numbers = [_p("p-value of the matching test", num[f"p_{right}"])]
+        if chosen != right:
+            numbers.insert(0, _p("p-value of your test", num[f"p_{chosen}"]))
+
+    def tests() -> None:
+        st.dataframe(style_table(round_.reveal.tables["tests"], 4), hide_index=True)
+
+    def data() -> None:
+        show_chart(_data_spec(round_),
                    "Each participant's values in the control and treatment conditions, "
                    "joined by a line, with the condition means as diamonds.")
         st.dataframe(round_.data, hide_index=True, height=240)
+
+    layered_reveal(
+        numbers, paragraphs(explanation, 0, 1),
+        main=(lambda: _anova_pictures(num)) if anova else (lambda: _t_pictures(round_, answer,
+                                                                                num)),
+        sections=[("Why, step by step", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("Every possible test on these data", tests),
+                  ("The data: each participant's two measurements", data)])
+
+
+def _p(label: str, p: float) -> tuple[str, str, str]:
+    return (label, f"{p:.4f}", "significant at 0.05" if p < ALPHA else "not significant at 0.05")
 
 
 def _t_alt(num: dict, alternative: str) -> str:
@@ -72,12 +84,6 @@ def _t_pictures(round_: Round, answer: dict, num: dict) -> None:
         show_chart(_t_spec(df, t, right, f"The matching test ({words[right]})", charts.GOOD),
                    _t_alt(num, right))
     st.caption("Shaded: where t must fall for p < 0.05. Dashed line: the t value of these data.")
-    yours, best = num[f"p_{chosen}"], num[f"p_{right}"]
-    left, mid = st.columns(2)
-    left.metric("p-value of your test", f"{yours:.4f}",
-                help="significant at 0.05" if yours < ALPHA else "not significant at 0.05")
-    mid.metric("p-value of the matching test", f"{best:.4f}",
-               help="significant at 0.05" if best < ALPHA else "not significant at 0.05")
 
 
 def _anova_pictures(num: dict) -> None:
@@ -90,7 +96,7 @@ def _anova_pictures(num: dict) -> None:
     st.caption(f"F = t² = {num['F']:.2f}. Both shaded tails of t (|t| > "
                f"{num['t_crit_two']:.2f}) become the single shaded tail of F (F > "
                f"{num['F_crit']:.2f}).")
-    st.metric("p-value (the same for F and two-tailed t)", f"{num['p_two-sided']:.4f}")
 
 
-play("tails", ask=ask, show_reveal=show_reveal)
+if __name__ == "__main__":  # st.Page runs this file; the class projector imports it
+    play(GAME, show_reveal)

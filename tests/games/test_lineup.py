@@ -5,16 +5,17 @@ import pytest
 
 from games.base import frame_from_dict
 from games.lineup import logic
+from tests.round_cache import LazyRounds, each_round
 
 SEEDS = range(40)
-ROUNDS = [logic.make_round(s) for s in SEEDS]
+ROUNDS = LazyRounds("lineup", SEEDS)
 
 
 def test_every_problem_occurs():
     assert {r.solution["problem"] for r in ROUNDS} == set(logic.PROBLEMS)
 
 
-@pytest.mark.parametrize("round_", ROUNDS[:12], ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: ROUNDS[:12])
 def test_real_panel_holds_the_real_data_and_fakes_differ(round_):
     panels, real = round_.data, int(round_.solution["panel"])
     real_data = frame_from_dict(round_.context["real"])

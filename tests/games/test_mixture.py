@@ -6,16 +6,16 @@ import pytest
 from scipy import stats
 
 import lmm_core
-from games.mixture import fits as mix_fits
 from games.mixture import logic
+from games.mixture import reveal as mix_fits
+from tests.round_cache import LazyRounds, each_round
 
 SEEDS = range(30)
-ROUNDS = [logic.make_round(s) for s in SEEDS]
+ROUNDS = LazyRounds("mixture", SEEDS)
 
 
 def _round(variant, difficulty="normal"):
-    rounds = ROUNDS if difficulty == "normal" else [logic.make_round(s, difficulty)
-                                                    for s in range(12)]
+    rounds = ROUNDS if difficulty == "normal" else LazyRounds("mixture", range(12), difficulty)
     return next(r for r in rounds if r.context["variant"] == variant)
 
 
@@ -34,7 +34,7 @@ def test_difficulties_offer_more_models_and_subtler_groups():
     assert ratios == sorted(ratios, reverse=True)
 
 
-@pytest.mark.parametrize("round_", ROUNDS, ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: ROUNDS)
 def test_each_wrong_model_names_its_misconception(round_):
     variant = round_.context["variant"]
     for option in round_.question("model").options:
@@ -75,7 +75,7 @@ def test_bad_seeds_and_difficulties_say_what_is_wrong():
         logic.make_round(1, "easy")
 
 
-@pytest.mark.parametrize("round_", ROUNDS[:8], ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: ROUNDS[:8])
 def test_data_groups_and_indicators_agree(round_):
     data = round_.data
     assert set(data["group"]) == {"A", "B"}

@@ -8,9 +8,10 @@ import lmm_core
 from games.nesting import designs, logic
 from games.nesting.items import items_crossed
 from games.nesting.reveal import UNIQUE, formula, with_unique_labels
+from tests.round_cache import LazyRounds, each_round
 
 SEEDS = range(30)
-ROUNDS = [logic.make_round(s) for s in SEEDS]
+ROUNDS = LazyRounds("nesting", SEEDS)
 
 
 def _rounds(design, rounds=ROUNDS):
@@ -21,7 +22,7 @@ def test_every_design_occurs():
     assert {r.context["design"] for r in ROUNDS} == set(logic.DESIGNS)
 
 
-@pytest.mark.parametrize("round_", ROUNDS, ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: ROUNDS)
 def test_each_wrong_structure_names_its_misconception(round_):
     verdicts = logic.VERDICTS[round_.context["design"]]
     for option in round_.question("structure").options:
@@ -72,7 +73,7 @@ def test_difficulties_differ():
     assert nested.solution == {"structure": "written"}
 
 
-@pytest.mark.parametrize("round_", _rounds("schools_nested"), ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: _rounds("schools_nested"))
 def test_reused_labels_fitted_as_crossed_lump_classes(round_):
     num = round_.reveal.numbers
     assert num["sd_letters"] < num["sd_classes"]
@@ -83,13 +84,13 @@ def test_reused_labels_fitted_as_crossed_lump_classes(round_):
     assert num["sd_unique"] == pytest.approx(num["sd_classes"], rel=1e-4)
 
 
-@pytest.mark.parametrize("round_", _rounds("schools_crossed"), ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: _rounds("schools_crossed"))
 def test_shared_programmes_fit_better_crossed(round_):
     num = round_.reveal.numbers
     assert num["reml_right"] < num["reml_trap"]
 
 
-@pytest.mark.parametrize("round_", _rounds("items_crossed"), ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: _rounds("items_crossed"))
 def test_ignoring_items_overstates_the_evidence(round_):
     num = round_.reveal.numbers
     assert num["se_trap"] < num["se_right"]

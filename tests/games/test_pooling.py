@@ -1,11 +1,11 @@
 """The pooling game: guesses scored by distance in bands, misconceptions by their pattern."""
 
 import numpy as np
-import pytest
 
 from games.pooling import logic
+from tests.round_cache import RoundsByDifficulty, each_round
 
-ROUNDS = {d: [logic.make_round(s, d) for s in range(12)] for d in ("gentle", "normal", "tricky")}
+ROUNDS = RoundsByDifficulty("pooling", range(12), ("gentle", "normal", "tricky"))
 
 
 def _answer_at(round_, share: float) -> dict:
@@ -38,7 +38,7 @@ def test_sparse_participant_is_pulled_harder_than_the_complete_one():
     assert np.median(pulled["sparse"]) > np.median(pulled["complete"])
 
 
-@pytest.mark.parametrize("round_", ROUNDS["normal"], ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: ROUNDS["normal"])
 def test_no_pooling_answer_is_named(round_):
     result = logic.score(round_, _answer_at(round_, 0.0))
     assert result.points < 100

@@ -7,11 +7,12 @@ from scipy import stats
 
 import lmm_core
 from games.pvalues import logic, reveal
+from tests.round_cache import RoundsByDifficulty, each_round, lazy
 
 DIFFICULTIES = ("gentle", "normal", "tricky")
-ROUNDS = {d: [logic.make_round(s, d) for s in range(30)] for d in DIFFICULTIES}
-ALL = [r for d in DIFFICULTIES for r in ROUNDS[d]]
-ASKED = [r for r in ALL if r.context["ask_df"]]
+ROUNDS = RoundsByDifficulty("pvalues", range(30), DIFFICULTIES)
+ALL = lazy(ROUNDS.all)
+ASKED = lazy(lambda: [r for r in ALL if r.context["ask_df"]])
 
 
 def _trap(round_) -> bool:
@@ -46,7 +47,7 @@ def test_gentle_asks_the_verdict_only_and_keeps_it_clear():
         assert not low <= round_.context["p_satt"] <= high
 
 
-@pytest.mark.parametrize("round_", ALL[::5], ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: ALL[::5])
 def test_numbers_agree_with_a_direct_lmm_core_fit(round_):
     ctx, num = round_.context, round_.reveal.numbers
     fit = lmm_core.lmer(ctx["formula"], round_.data)
@@ -76,8 +77,7 @@ def test_between_design_gives_the_within_effect_far_more_df():
     assert table.loc["conditiontreatment", "df"] > 3 * table.loc["grouptraining", "df"]
 
 
-@pytest.mark.parametrize("round_", [r for r in ASKED if _trap(r)],
-                         ids=lambda r: f"{r.difficulty}{r.seed}")
+@each_round(lambda: [r for r in ASKED if _trap(r)])
 def test_trusting_z_in_a_trap_round_is_named(round_):
     ctx = round_.context
     right_df = logic.score(round_, {"sig": "yes", "df": ctx["df_satt"]})

@@ -6,14 +6,16 @@ import numpy as np
 import pytest
 
 import lmm_core
+from games.answers import InvalidAnswer
+from games.syntax import GAME, logic
 from games.syntax import catalogue as cat
-from games.syntax import logic
 from games.syntax.compare import CODES, compare
 from games.syntax.explain import spell_out
 from games.syntax.reveal import num as say
+from tests.round_cache import RoundsByDifficulty
 
 SEEDS = range(40)
-ROUNDS = {d: [logic.make_round(s, d) for s in SEEDS] for d in ("gentle", "normal", "tricky")}
+ROUNDS = RoundsByDifficulty("syntax", SEEDS, ("gentle", "normal", "tricky"))
 
 
 def _of(variant, difficulty=None):
@@ -236,7 +238,7 @@ def test_every_spelling_of_the_right_model_scores_full_points():
                      for i in range(len(cat.STRUCTURES[target].spellings))]
         for text in [*spellings, spell_out(round_.context["shown"]),
                      round_.context["shown"].replace(" ", "")]:
-            assert logic.check_answer(round_, {"formula": text}) is None
+            logic.check_answer(round_, {"formula": text})  # raises if it cannot be scored
             result = logic.score(round_, {"formula": text})
             assert (result.points, result.correct) == (100, True), text
 
@@ -254,10 +256,13 @@ def test_typos_are_shown_with_a_caret_and_not_scored():
         right.replace(words["x"], f"scale({words['x']})", 1): "columns as they are",
     }
     for text, why in cases.items():
-        message = logic.check_answer(round_, {"formula": text})
-        assert message and why in message and "```" in message and "^" in message, text
-        lines = message.split("```")[1].strip("\n").split("\n")
+        with pytest.raises(InvalidAnswer) as caught:
+            logic.check_answer(round_, {"formula": text})
+        assert why in caught.value.message and caught.value.question == "formula", text
+        lines = caught.value.detail.split("\n")
         assert lines[0] == text and set(lines[1].strip()) == {"^"}
+        with pytest.raises(InvalidAnswer):
+            GAME.score(round_, {"formula": text})
         result = logic.score(round_, {"formula": text})  # if scored anyway: clear, no crash
         assert (result.points, result.misconception) == (0, "formula_error")
 
@@ -349,7 +354,8 @@ def test_page_shows_a_typo_with_its_caret_keeps_it_and_scores_nothing():
     box.set_value(typo)
     _check(at)
     assert at.session_state.get("syntax.score") is None and at.session_state["app.rounds"] == 0
-    assert any("never closed" in e.value and "^" in e.value for e in at.error)
+    assert any("never closed" in e.value for e in at.error)
+    assert any(c.value.startswith(typo) and "^" in c.value for c in at.code)  # the caret
     assert next(w for w in at.text_input if w.key == "syntax.form.formula").value == typo
     box = next(w for w in at.text_input if w.key == "syntax.form.formula")
     box.set_value(round_.context["shown"])

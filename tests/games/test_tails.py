@@ -4,22 +4,23 @@ import pytest
 from scipy import stats
 
 from games.tails import logic
+from tests.round_cache import LazyRounds, each_round
 
 SEEDS = range(40)
 
 
 def _rounds(variant, difficulty="normal"):
-    rounds = (logic.make_round(s, difficulty) for s in SEEDS)
+    rounds = LazyRounds("tails", SEEDS, difficulty)
     return [r for r in rounds if r.context["variant"] == variant]
 
 
 def test_both_variants_and_all_hypotheses_occur():
-    rounds = [logic.make_round(s) for s in SEEDS]
+    rounds = LazyRounds("tails", SEEDS)
     assert {r.context["variant"] for r in rounds} == {"t", "anova"}
     assert {r.context["hypothesis"] for r in rounds} == {"better", "worse", "different"}
 
 
-@pytest.mark.parametrize("round_", _rounds("t"), ids=lambda r: f"seed{r.seed}")
+@each_round(lambda: _rounds("t"))
 def test_each_wrong_test_names_its_misconception(round_):
     right = round_.solution["test"]
     for chosen in ("two-sided", "greater", "less"):

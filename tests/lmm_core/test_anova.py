@@ -23,7 +23,7 @@ from lmm_core.anova import (
     type3_contrasts,
 )
 from lmm_core.errors import DataError, LmmError, ModelSpecError
-from tests.reference.cases import case, case_data, model_case_ids
+from tests.reference.cases import case, case_data, model_case_ids, tolerance
 
 CASES = [cid for cid in model_case_ids() if "anova_type3" in case(cid)]
 LRT = case("anova_lrt")
@@ -129,13 +129,14 @@ def test_type3_matches_lmertest(fits, cid):
             assert got.isna().all()
             continue
         assert got["NumDF"] == row["NumDF"]
-        assert got["F value"] == pytest.approx(row["F value"], rel=1e-4), (ref["call"], term)
-        assert got["Sum Sq"] == pytest.approx(row["Sum Sq"], rel=1e-4)
-        assert got["DenDF"] == pytest.approx(row["DenDF"], rel=1e-3)
+        tol = tolerance(cid, 1e-4)  # flat likelihoods (cases.FLAT): where the optimizer stops
+        assert got["F value"] == pytest.approx(row["F value"], rel=tol), (ref["call"], term)
+        assert got["Sum Sq"] == pytest.approx(row["Sum Sq"], rel=tol)
+        assert got["DenDF"] == pytest.approx(row["DenDF"], rel=tolerance(cid, 1e-3))
         p, expected = got["Pr(>F)"], row["Pr(>F)"]
         if expected < 1e-6:
             p, expected = np.log(p), np.log(expected)
-        assert p == pytest.approx(expected, rel=1e-3)
+        assert p == pytest.approx(expected, rel=tolerance(cid, 1e-3))
 
 
 def test_anova_of_one_fit_is_type3(fits):

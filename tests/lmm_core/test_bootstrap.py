@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core import batch_refit, devfun
 from lmm_core.api import fit_matrices
 from lmm_core.bootstrap import BootstrapResult, bootstrap, parameter_names
@@ -30,7 +31,6 @@ boot = importlib.import_module("lmm_core.bootstrap")
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 NAMES = ["(Intercept)", "Days", "sd_(Intercept)|Subject", "cor_Days.(Intercept)|Subject",
          "sd_Days|Subject", "sigma"]
@@ -38,7 +38,7 @@ NAMES = ["(Intercept)", "Days", "sd_(Intercept)|Subject", "cor_Days.(Intercept)|
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 @pytest.fixture(scope="module")

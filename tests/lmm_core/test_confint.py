@@ -15,7 +15,6 @@ import pytest
 import lmm_core
 from lmm_core.confint import percent_labels
 from lmm_core.errors import LmmError
-from lmm_core.profile import sdcor_to_theta, theta_to_sdcor
 from tests.reference.cases import case, case_data, model_case_ids
 
 PROFILE = [cid for cid in model_case_ids() if "confint_profile" in case(cid)]
@@ -122,14 +121,6 @@ def test_wald_level(fits):
 def test_bad_arguments(fits, kwargs, message):
     with pytest.raises(LmmError, match=message):
         fits["sleep_intercept_reml"].confint(**kwargs)
-
-
-def test_sdcor_round_trip(fits):
-    fit = fits["sleep_slopes_reml"]
-    pars = theta_to_sdcor(fit.mm, fit.theta, fit.sigma)
-    assert np.allclose(sdcor_to_theta(fit.mm, pars), fit.theta)
-    sdcor = fit.varcorr()["sdcor"].to_numpy()  # VarCorr's order: sd, sd, cor, residual
-    assert np.allclose(pars, sdcor[[0, 2, 1, 3]])
 
 
 def test_boot_delegates():

@@ -14,19 +14,19 @@ import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core import blocked, devfun
 from lmm_core.devfun import Blocked, Dense, OneFactor, fast_deviance
 from lmm_core.deviance import cross_products, make_deviance, solve_pls
 from lmm_core.optimize import optimize_theta
 
 ROOT = Path(__file__).resolve().parents[2]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 def random_thetas(fit, count: int):

@@ -13,21 +13,20 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.stats
 
+import simulators
 from lmm_core.errors import ColumnNotFoundError, DataError, LmmError
 from lmm_core.pooling import CONSTANT_PREDICTOR, ONE_OBSERVATION, pooling, shrinkage
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +104,7 @@ def test_one_observation_group_gets_a_note(sleep):
 
 def test_constant_predictor_note(sleep):
     data = sleep.copy()
-    data.loc[data.Subject == 309, "Days"] = 4
+    data.loc[data.Subject == "309", "Days"] = 4
     row = pooling(data, "Reaction", "Days", "Subject").groups.loc["309"]
     assert row.note == CONSTANT_PREDICTOR and np.isnan(row.no_pool_slope)
 

@@ -1,17 +1,28 @@
 """lmm_core against lme4 1.1-31 on committed reference values (tests/reference/make_reference.R).
 
-Tolerances (DEVELOPERS.md): objective 1e-6 relative, fixed effects 1e-5, standard errors and
-variance components 2e-4. Each test id is a case whose R call is in the JSON under "call".
+Tolerances: objective 1e-6 relative, fixed effects 1e-5, standard errors and variance
+components 2e-4 (looser on the flat likelihoods in tests/reference/cases.FLAT, with the
+reason). lme4's messages are matched by kind (their numbers masked), and lmm_core's
+``converged`` by lme4's codes. Each test id is a case whose R call is in the JSON under "call".
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import lmm_core
-from tests.reference.cases import case, case_data, model_case_ids
+from tests.reference.cases import (
+    FLAT,
+    case,
+    case_data,
+    model_case_ids,
+    objective_tolerance,
+    tolerance,
+)
 
 CASES = model_case_ids()
 
@@ -33,11 +44,12 @@ def fits():
 @pytest.mark.parametrize("cid", CASES)
 def test_objective_and_scalars(fits, cid):
     fit, ref = fits[cid], case(cid)
-    assert fit.objective == pytest.approx(ref["objective"], rel=1e-6), ref["call"]
-    assert fit.loglik == pytest.approx(ref["loglik"], rel=1e-6)
-    assert fit.aic == pytest.approx(ref["aic"], rel=1e-6)
-    assert fit.bic == pytest.approx(ref["bic"], rel=1e-6)
-    assert fit.sigma == pytest.approx(ref["sigma"], rel=2e-4)
+    tol = objective_tolerance(cid)
+    assert fit.objective == pytest.approx(ref["objective"], rel=tol), ref["call"]
+    assert fit.loglik == pytest.approx(ref["loglik"], rel=tol)
+    assert fit.aic == pytest.approx(ref["aic"], rel=tol)
+    assert fit.bic == pytest.approx(ref["bic"], rel=tol)
+    assert fit.sigma == pytest.approx(ref["sigma"], rel=tolerance(cid))
     assert fit.nobs == ref["nobs"]
     assert fit.ngroups == ref["ngroups"]
     assert fit.npar == ref["loglik_df"]
@@ -49,24 +61,25 @@ def test_fixed_effects_and_standard_errors(fits, cid):
     assert list(fit.fixef.index) == list(ref["fixef"]), "lme4's coefficient names and order"
     assert rel(fit.fixef.values, list(ref["fixef"].values())) < 1e-5
     se = fit.coef_table()["Std. Error"]
-    assert rel(se.values, [ref["se"][k] for k in se.index]) < 2e-4
+    assert rel(se.values, [ref["se"][k] for k in se.index]) < tolerance(cid)
     vcov = fit.vcov()
     assert list(vcov.index) == ref["vcov_names"]
-    assert rel(vcov.to_numpy(), np.array(ref["vcov"]), floor=1e-3) < 2e-4
+    assert rel(vcov.to_numpy(), np.array(ref["vcov"]), floor=1e-3) < tolerance(cid)
 
 
 @pytest.mark.parametrize("cid", CASES)
 def test_theta_and_varcorr(fits, cid):
     fit, ref = fits[cid], case(cid)
     assert fit.mm.theta_names == ref["theta_names"]
-    assert np.allclose(fit.theta, ref["theta"], rtol=2e-4, atol=2e-4)
+    tol = tolerance(cid)
+    assert np.allclose(fit.theta, ref["theta"], rtol=tol, atol=tol)
     vc = fit.varcorr()
     expected = pd.DataFrame(ref["varcorr"])
     assert list(vc.columns) == ["grp", "var1", "var2", "vcov", "sdcor"]
     assert vc[["grp", "var1", "var2"]].values.tolist() == \
         expected[["grp", "var1", "var2"]].values.tolist()
-    assert rel(vc["vcov"], expected["vcov"], floor=1e-2) < 2e-4
-    assert rel(vc["sdcor"], expected["sdcor"], floor=1e-2) < 2e-4
+    assert rel(vc["vcov"], expected["vcov"], floor=1e-2) < tol
+    assert rel(vc["sdcor"], expected["sdcor"], floor=1e-2) < tol
 
 
 @pytest.mark.parametrize("cid", CASES)
@@ -79,19 +92,30 @@ def test_ranef_coef_fitted(fits, cid):
             assert [str(v) for v in table.index] == expected["levels"]
             assert list(table.columns) == expected["columns"]
             scale = max(1.0, np.abs(np.array(expected["values"])).max())
-            assert np.allclose(table.to_numpy(), expected["values"], atol=2e-4 * scale)
-    scale = np.abs(ref["fitted_head"]).max()
-    assert np.allclose(fit.fitted()[:10], ref["fitted_head"], atol=1e-5 * scale)
-    assert np.allclose(fit.residuals()[:10], ref["resid_head"], atol=1e-5 * scale)
+            assert np.allclose(table.to_numpy(), expected["values"],
+                               atol=tolerance(cid) * scale)
+    scale = np.abs(ref["fitted_head"]).max() * tolerance(cid, 1e-5)
+    assert np.allclose(fit.fitted()[:10], ref["fitted_head"], atol=scale)
+    assert np.allclose(fit.residuals()[:10], ref["resid_head"], atol=scale)
+
+
+def kind(message: str) -> str:
+    """A message with its numbers masked: "max|grad| = # (tol = #, component #)"."""
+    return re.sub(r"\d[\d.e+-]*", "#", message)
 
 
 @pytest.mark.parametrize("cid", CASES)
 def test_messages_and_singularity(fits, cid):
+    """lme4's warnings and messages, the same kinds in the same order (numbers exact where
+    the fit is not flat), and converged as lme4's codes say (optimizer 0, checkConv >= 0)."""
     fit, ref = fits[cid], case(cid)
     assert fit.is_singular == ref["singular"]
-    for message in ref["messages"]:
-        assert message in fit.messages
-    assert fit.converged
+    if cid in FLAT:
+        assert [kind(m) for m in fit.messages] == [kind(m) for m in ref["messages"]]
+    else:
+        assert list(fit.messages) == ref["messages"]
+    lme4_converged = ref["conv_opt"] == 0 and min(np.atleast_1d(ref["conv_lme4_code"])) >= 0
+    assert fit.converged == lme4_converged
 
 
 def test_sleepstudy_numbers_quoted_in_the_issue(fits):

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core.errors import ColumnNotFoundError, DataError, FormulaError
 from lmm_core.remedies import (
     Remedy,
@@ -27,14 +28,13 @@ from lmm_core.remedies import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "reference" / "lme4_reference.json").read_text())["cases"]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 CAKE = ROOT / "tests" / "reference" / "data" / "cake.csv"
 SLOPES = "Reaction ~ Days + (Days | Subject)"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 # formula -> (drop_correlation, drop_random_slopes)

@@ -15,17 +15,17 @@ import pandas as pd
 import pytest
 
 import lmm_core
+import simulators
 from lmm_core.errors import LmmError
 from lmm_core.simulate import random_effects_matrix, resample_matrices
 
 ROOT = Path(__file__).resolve().parents[2]
-SLEEP = ROOT / "simulators" / "data" / "sleepstudy.csv"
 DATA = ROOT / "tests" / "reference" / "data"
 
 
 @pytest.fixture(scope="module")
 def sleep():
-    return pd.read_csv(SLEEP)
+    return simulators.load("sleepstudy")  # the copy the package ships
 
 
 @pytest.fixture(scope="module")

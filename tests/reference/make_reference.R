@@ -7,14 +7,14 @@
 ## Writes
 ##   tests/reference/lme4_reference.json   all reference numbers (see below)
 ##   tests/reference/data/<name>.csv       every data set used that is not
-##                                         already in ../shared/data, so the
+##                                         already in simulators/data, so the
 ##                                         Python tests can read exactly the
 ##                                         same data without R.
 ##
 ## Assumptions
-##   * The working directory is the project root and the shared data folder
-##     is at ../shared/data (sleepstudy.csv, sleep_seed.csv).
-##   * The grouping columns of the shared CSVs (Subject / subject) are read
+##   * The working directory is the project root; the app's own data sets are
+##     in simulators/data (sleepstudy.csv, sleep_seed.csv).
+##   * The grouping columns of these CSVs (Subject / subject) are read
 ##     as character and turned into factors (levels sorted as strings, which
 ##     for these 3-digit ids is the same as numeric order and the same as
 ##     lme4's own sleepstudy).
@@ -51,9 +51,9 @@ dir.create(data_dir, recursive = TRUE, showWarnings = FALSE)
 ## Data
 ## ---------------------------------------------------------------------------
 
-shared_dir <- file.path("..", "shared", "data")
+shared_dir <- file.path("simulators", "data")
 
-## The two shared CSVs: grouping column read as character, then factor.
+## The app's two CSVs: grouping column read as character, then factor.
 read_shared <- function(file, group_col) {
   cc <- setNames("character", group_col)
   d <- read.csv(file.path(shared_dir, file), colClasses = cc)
@@ -64,11 +64,28 @@ shared <- list(
   sleepstudy = read_shared("sleepstudy.csv", "Subject"),
   sleep_seed = read_shared("sleep_seed.csv", "subject")
 )
-shared_paths <- c(sleepstudy = "../shared/data/sleepstudy.csv",
-                  sleep_seed = "../shared/data/sleep_seed.csv")
+shared_paths <- c(sleepstudy = "simulators/data/sleepstudy.csv",
+                  sleep_seed = "simulators/data/sleep_seed.csv")
 
 ## lme4's own data sets (copied out of the package namespace).
 lme4_data <- function(name) get(name, envir = asNamespace("lme4"))
+
+## nlme's data sets as plain data frames: every factor (nlme uses ordered ones and its own
+## level orders) becomes an unordered factor whose levels are sorted as lmm_core sorts the
+## CSV column: numerically for numeric labels, else as text.
+plain_data <- function(name) {
+  e <- new.env()
+  utils::data(list = name, package = "nlme", envir = e)
+  d <- as.data.frame(get(name, envir = e))
+  for (col in names(d)) if (is.factor(d[[col]])) {
+    labels <- as.character(d[[col]])
+    num <- suppressWarnings(as.numeric(labels))
+    lev <- if (!anyNA(num)) as.character(sort(unique(num))) else sort(unique(labels), method = "radix")
+    d[[col]] <- factor(labels, levels = lev)
+  }
+  attr(d, "formula") <- NULL
+  d
+}
 
 ## Write a data frame to tests/reference/data/<csv_name>.csv (factors are
 ## written as their labels, i.e. strings) and return the relative path.
@@ -200,6 +217,7 @@ lmm_case <- function(fit_call, formula, data_name, data, reml,
 
   f1 <- fit_in(fit_call, de, lme4::lmer)
   m  <- f1$value
+  devfun <- fit_in(sub("\\)$", ", devFunOnly = TRUE)", fit_call), de, lme4::lmer)$value
   f2 <- fit_in(fit_call, de, lmerTest::lmer)
   mt <- f2$value
 
@@ -225,6 +243,7 @@ lmm_case <- function(fit_call, formula, data_name, data, reml,
     sigma     = sigma(m),
     theta     = I(unname(theta)),
     theta_names = chr_array(names(theta)),
+    theta_start = I(unname(environment(devfun)$pp$theta)),  # mkLmerDevfun's start
     nobs      = nobs(m),
     ngroups   = as.list(ngrps(m)),
     fixef     = named(fixef(m)),
@@ -244,6 +263,9 @@ lmm_case <- function(fit_call, formula, data_name, data, reml,
     messages_lmertest = chr_array(f2$messages),
     optinfo_conv = chr_array(m@optinfo$conv$lme4$messages),
     optimizer = m@optinfo$optimizer,
+    feval     = m@optinfo$feval,
+    conv_opt  = m@optinfo$conv$opt,
+    conv_lme4_code = if (is.null(m@optinfo$conv$lme4$code)) 0L else m@optinfo$conv$lme4$code,
     summary_text = summary_text(m),
     summary_lmertest_text = summary_text(mt)
   )
@@ -404,6 +426,101 @@ run_case("cake_numeric", lmm_case(
   lme4_data("cake"), TRUE))
 
 ## ---------------------------------------------------------------------------
+## Flat likelihoods and lme4's settings (issue 9): nlme and lme4 data sets
+## ---------------------------------------------------------------------------
+
+run_case("orthodont_slopes", lmm_case(
+  "lmer(distance ~ age * Sex + (age | Subject), Orthodont, REML = TRUE)",
+  "distance ~ age * Sex + (age | Subject)", "Orthodont", plain_data("Orthodont"), TRUE))
+
+## lme4 warns: max|grad| = 0.0148
+run_case("bodyweight_slopes", lmm_case(
+  "lmer(weight ~ Time * Diet + (Time | Rat), BodyWeight, REML = TRUE)",
+  "weight ~ Time * Diet + (Time | Rat)", "BodyWeight", plain_data("BodyWeight"), TRUE))
+
+run_case("machines_slopes", lmm_case(
+  "lmer(score ~ Machine + (Machine | Worker), Machines, REML = TRUE)",
+  "score ~ Machine + (Machine | Worker)", "Machines", plain_data("Machines"), TRUE))
+
+run_case("oxboys_quadratic", lmm_case(
+  "lmer(height ~ age + I(age^2) + (age + I(age^2) | Subject), Oxboys, REML = TRUE)",
+  "height ~ age + I(age^2) + (age + I(age^2) | Subject)", "Oxboys", plain_data("Oxboys"),
+  TRUE))
+
+## All random terms are (1 | f): lme4 starts from its moment estimate (mkLmerDevfun).
+## lme4 warns: max|grad| = 0.0125
+run_case("assay_intercepts", lmm_case(
+  paste("lmer(logDens ~ sample * dilut + (1 | Block) + (1 | Block:sample) +",
+        "(1 | Block:dilut), Assay, REML = TRUE)"),
+  "logDens ~ sample * dilut + (1 | Block) + (1 | Block:sample) + (1 | Block:dilut)",
+  "Assay", plain_data("Assay"), TRUE))
+
+## InstEval, department 3 (4749 ratings), with a 4 x 4 random-effects matrix per student:
+## lme4 stops on a flat ridge and reports a degenerate Hessian.
+instEval_dept3 <- local({
+  d <- lme4_data("InstEval")
+  d <- droplevels(d[d$dept == "3", c("s", "d", "studage", "service", "y")])
+  d$studage <- factor(as.character(d$studage))   # ordered in lme4: plain factor here
+  d
+})
+run_case("insteval_dept3", lmm_case(
+  "lmer(y ~ service + (1 | d) + (studage | s), InstEval3, REML = TRUE)",
+  "y ~ service + (1 | d) + (studage | s)", "InstEval3", instEval_dept3, TRUE))
+
+## check.scaleX: a predictor around 1e6 and one around 1e-6 (Days rescaled).
+run_case("scale_large", lmm_case(
+  "lmer(Reaction ~ DaysE6 + (1 | Subject), sleepstudy, REML = TRUE)",
+  "Reaction ~ DaysE6 + (1 | Subject)", "sleepstudy", ss, TRUE,
+  csv_name = "sleepstudy_scaled",
+  prep = "sleepstudy$DaysE6 <- sleepstudy$Days * 1e6; sleepstudy$DaysEm6 <- sleepstudy$Days * 1e-6"))
+
+run_case("scale_small", lmm_case(
+  "lmer(Reaction ~ DaysEm6 + (1 | Subject), sleepstudy, REML = TRUE)",
+  "Reaction ~ DaysEm6 + (1 | Subject)", "sleepstudy", ss, TRUE,
+  csv_name = "sleepstudy_scaled",
+  prep = "sleepstudy$DaysE6 <- sleepstudy$Days * 1e6; sleepstudy$DaysEm6 <- sleepstudy$Days * 1e-6"))
+
+## ---------------------------------------------------------------------------
+## Awkward simulated data (seeded; written to tests/reference/data/)
+## ---------------------------------------------------------------------------
+
+sim <- list()
+set.seed(1)  # an uncentred covariate far from zero (years): singular in lme4
+g <- factor(sprintf("g%02d", rep(1:12, each = 8))); year <- rep(2001:2008, 12)
+u0 <- rnorm(12, 0, 2); u1 <- rnorm(12, 0, 0.5)
+sim$uncentred <- data.frame(g, year, y = 10 + 0.3 * (year - 2000) + u0[as.integer(g)] +
+                              u1[as.integer(g)] * (year - 2004) + rnorm(96))
+set.seed(2)  # a small between-group variance (theta about 0.18)
+g <- factor(sprintf("g%02d", rep(1:15, each = 6))); x <- rnorm(90)
+sim$tiny <- data.frame(g, x, y = 1 + 0.5 * x + rnorm(15, 0, 0.15)[as.integer(g)] + rnorm(90))
+set.seed(3)  # crossed subjects and items, a random slope, 30% of the rows missing
+subj <- factor(sprintf("s%02d", rep(1:20, each = 15)))
+item <- factor(sprintf("i%02d", rep(1:15, 20))); x <- rep(c(-0.5, 0.5), 150)
+y <- 5 + 0.4 * x + rnorm(20, 0, 1)[as.integer(subj)] + rnorm(20, 0, 0.3)[as.integer(subj)] * x +
+  rnorm(15, 0, 0.7)[as.integer(item)] + rnorm(300)
+sim$crossed <- data.frame(subj, item, x, y)[runif(300) > 0.3, ]
+set.seed(4)  # three schools with four classes each: few levels for a variance
+school <- factor(rep(c("A", "B", "C"), each = 20))
+class <- factor(rep(sprintf("c%d", 1:4), each = 5, times = 3))
+sim$nested <- data.frame(school, class, y = rnorm(3, 0, 1)[as.integer(school)] +
+  rnorm(12, 0, 0.5)[(as.integer(school) - 1) * 4 + as.integer(class)] + rnorm(60))
+set.seed(5)  # intercept and slope perfectly correlated in the truth
+g <- factor(sprintf("g%02d", rep(1:10, each = 10))); x <- rep(0:9, 10); u <- rnorm(10)
+sim$perfect <- data.frame(g, x, y = 2 + 0.5 * x + u[as.integer(g)] + 0.3 * u[as.integer(g)] * x +
+                            rnorm(100, 0, 0.5))
+
+sim_cases <- list(
+  uncentred = "y ~ year + (year | g)", tiny = "y ~ x + (1 | g)",
+  crossed = "y ~ x + (x | subj) + (1 | item)", nested = "y ~ 1 + (1 | school/class)",
+  perfect = "y ~ x + (x | g)")
+for (nm in names(sim_cases)) {
+  data_name <- paste0("sim_", nm)
+  run_case(data_name, lmm_case(
+    sprintf("lmer(%s, %s, REML = TRUE)", sim_cases[[nm]], data_name),
+    sim_cases[[nm]], data_name, sim[[nm]], TRUE))
+}
+
+## ---------------------------------------------------------------------------
 ## Likelihood-ratio test: anova() of two REML fits (lme4 refits with ML)
 ## ---------------------------------------------------------------------------
 
@@ -482,6 +599,25 @@ run_case("boot_sleepstudy", {
     bootmer_sd = named(apply(b$value$t, 2, sd)),
     messages_nsim200 = chr_array(unique(b200$messages)),
     messages_nsim1000 = chr_array(unique(b$messages)))
+})
+
+## ---------------------------------------------------------------------------
+## allFit() on sleepstudy: every optimizer of lme4's list
+## ---------------------------------------------------------------------------
+
+run_case("allfit_sleepstudy", {
+  sleepstudy <- ss
+  m <- lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE)
+  a <- allFit(m, verbose = FALSE)
+  one <- function(x) list(
+    loglik = as.numeric(logLik(x)), theta = I(unname(getME(x, "theta"))),
+    fixef = named(fixef(x)), feval = x@optinfo$feval, conv = x@optinfo$conv$opt,
+    messages = chr_array(c(unlist(x@optinfo$warnings), x@optinfo$conv$lme4$messages)))
+  list(call = paste("m <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy, REML = TRUE);",
+                    "allFit(m)"),
+       data = ssp,
+       optimizers = lapply(a, function(x)
+         if (inherits(x, "error")) list(error = conditionMessage(x)) else one(x)))
 })
 
 ## crossed_big: not computed here (a benchmark does it).

@@ -24,7 +24,8 @@ def test_report_is_the_fit_and_lmertests_summary():
     assert "REML criterion at convergence: 1771.4" in report.text
     pd.testing.assert_frame_equal(report.fixed_effects, direct.coef_table("Satterthwaite"),
                                   check_names=False)
-    assert report.random_effects["Std.Dev."].round(3).tolist() == [24.139, 5.919, 25.483]
+    # lme4: 24.13954, 5.91872, 25.48285 (tests/reference case sleep_seed_reml)
+    assert report.random_effects["Std.Dev."].round(3).tolist() == [24.14, 5.919, 25.483]
     assert report.notes == ()
 
 

@@ -20,7 +20,7 @@ import lmm_core
 
 from ..base import Reveal
 
-__all__ = ["reveal", "model_column", "marked_data", "MODEL"]
+__all__ = ["build_reveal", "model_column", "marked_data", "MODEL"]
 
 MODEL = "value ~ 1 + condition + (1 | participant)"
 
@@ -57,7 +57,7 @@ def _sd(fit, group: str = "participant") -> float:
     return float(row["sdcor"].iloc[0])
 
 
-def reveal(problem: str, scenario, fit) -> Reveal:
+def build_reveal(problem: str, scenario, fit) -> Reveal:
     """The Reveal for one lineup round."""
     build = {"outliers": _outliers, "mixture": _mixture,
              "unequal_variances": _unequal, "nothing": _nothing}[problem]

@@ -1,16 +1,15 @@
-"""The mixture game's fits and reveal: every offered model fitted, the trap and the right model
-side by side, lme4's likelihood-ratio test between them, and what each model believes about the
-participants' baselines (for the pictures)."""
+"""The mixture game's reveal: every offered model fitted (games.candidates), the trap and the
+right model side by side, lme4's likelihood-ratio test between them, and what each model
+believes about the participants' baselines (for the pictures)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import scipy.stats
 
 import lmm_core
-from lmm_core.anova import AnovaLRT, ml_refit
+from lmm_core.anova import AnovaLRT
 
+from .. import candidates
 from ..base import Reveal
 
 __all__ = ["MODELS", "SHORT", "ROWS", "build_reveal", "fit_models", "model_column", "lrt",
@@ -54,20 +53,13 @@ FIXED_ROWS = {"conditiontreatment": "condition effect (treatment − control)",
 
 
 def fit_models(data: pd.DataFrame, keys) -> dict:
-    """REML fits of the named models; a model lme4 refuses is kept as its error message."""
-    fits = {}
-    for key in keys:
-        try:
-            fits[key] = lmm_core.lmer(MODELS[key], data)
-        except lmm_core.LmmError as error:
-            fits[key] = f"{type(error).__name__}: {error}"
-    return fits
+    """REML fits of the named models; a model lme4 refuses is kept as its reason (text)."""
+    return candidates.fit_candidates({k: MODELS[k] for k in keys}, data)
 
 
 def r_printouts(data: pd.DataFrame, keys) -> dict:
-    """R's print(summary(fit)) of the named models, for learners who compare with their own R
-    output. Not part of the round (it costs ~15 ms a model): pages call it and cache it."""
-    return {k: str(lmm_core.lmer(MODELS[k], data).summary()) for k in keys}
+    """R's print(summary(fit)) of the named models (pages call it after the answer, cached)."""
+    return candidates.r_printouts({k: MODELS[k] for k in keys}, data)
 
 
 def _sd_row(grp: str, var1: str, var2: str, slope: bool) -> str:
@@ -123,28 +115,11 @@ def _table(columns: dict, truth: dict, variant: str) -> pd.DataFrame:
 def lrt(small, big, names: list[str]) -> AnovaLRT:
     """lme4's likelihood-ratio test of ``small`` against ``big`` (ML refits).
 
-    ``lmm_core.anova`` checks nesting by the model terms, so it refuses one participant SD
-    against one SD per group: ``(1 | participant)`` is not written inside ``(0 + in_A |
-    participant) + (0 + in_B | participant)``, although it is the special case of equal SDs.
-    lme4's anova() does not check; for that pair this computes the same table by hand (R's
-    anova.merMod: refit by ML, chi-square on twice the log-likelihood gain).
+    ``lmm_core.anova`` checks nesting by the model terms, and ``(1 | participant)`` is not
+    written inside ``(0 + in_A | participant) + (0 + in_B | participant)``, although it is
+    its special case of equal SDs; lme4's anova() does not check, nor does check_nested=False.
     """
-    try:
-        return lmm_core.anova(small, big, names=names)
-    except lmm_core.ModelSpecError:
-        pass
-    fits = [ml_refit(small), ml_refit(big)]
-    loglik = np.array([f.loglik for f in fits])
-    npar = np.array([f.npar for f in fits])
-    chisq = max(0.0, 2.0 * (loglik[1] - loglik[0]))
-    df = float(npar[1] - npar[0])
-    table = pd.DataFrame({
-        "npar": npar, "AIC": [f.aic for f in fits], "BIC": [f.bic for f in fits],
-        "logLik": loglik, "deviance": -2.0 * loglik, "Chisq": [np.nan, chisq],
-        "Df": [np.nan, df], "Pr(>Chisq)": [np.nan, scipy.stats.chi2.sf(chisq, df)]},
-        index=names)
-    return AnovaLRT(table, (small.formula, big.formula), small.data_name,
-                    ("refitting model(s) with ML (instead of REML)",))
+    return lmm_core.anova(small, big, names=names, check_nested=False)
 
 
 def _baselines(fit, people: pd.DataFrame) -> list[float]:
@@ -179,7 +154,7 @@ def _raw(data: pd.DataFrame) -> pd.DataFrame:
 def build_reveal(data: pd.DataFrame, variant: str, order: list[str], context: dict) -> Reveal:
     """Fit every offered model and compare the trap with the right model."""
     fits = fit_models(data, order)
-    cols = {k: model_column(f) for k, f in fits.items() if not isinstance(f, str)}
+    cols = {k: model_column(f) for k, f in candidates.fitted(fits).items()}
     small, big = fits[context["trap"]], fits[context["right"]]
     test = lrt(small, big, [SHORT[context["trap"]], SHORT[context["right"]]])
     people = data.drop_duplicates("participant")[["participant", "group", "in_A", "in_B"]]
@@ -194,9 +169,8 @@ def build_reveal(data: pd.DataFrame, variant: str, order: list[str], context: di
         "curves": {context["trap"]: _curves(small, cols[context["trap"]], "no_group", sizes),
                    context["right"]: _curves(big, cols[context["right"]], context["right"],
                                              sizes)},
-        "notes": {k: [str(m) for m in f.messages] for k, f in fits.items()
-                  if not isinstance(f, str)},
-        "errors": {k: f for k, f in fits.items() if isinstance(f, str)},
+        "notes": candidates.notes(fits),
+        "errors": candidates.refused(fits),
         "anova": str(test),
     }
     lrt_table = test.table.copy()
