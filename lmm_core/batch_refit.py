@@ -38,7 +38,7 @@ XTOL = 1e-9  # converged: a full Newton step below XTOL * max(1, |theta|) in eve
 ARMIJO = 1e-4  # sufficient decrease in the backtracking line search ...
 ROUNDING = 1e-13  # ... up to this relative rounding error of the deviance
 FLAT = 1e-8  # curvature below this share of the largest counts as none
-HALVINGS = 40
+HALVINGS = 40  # backtracking steps per Newton step (the last is 1e-12 of the first)
 BATCH_VALUES = 4_000_000  # per-level weights held at once (32 MB)
 
 

@@ -287,31 +287,39 @@ class TailSystem:
         first = level_factors(self.A11, self.lam1(theta), self.class_size)
         return None if first is None else self._dense_schur(theta, first[0])
 
-    def gram(self, W: np.ndarray) -> np.ndarray:
-        """sum_i B_i' W_i B_i (dense, unscaled) for symmetric W_i given per class (c, q1, q1)."""
-        nt = self.nt
+    def gram(self, W: np.ndarray, n: int) -> np.ndarray:
+        """sum_i B_i' W_i B_i (dense, unscaled, its leading n x n block) for symmetric W_i
+        given per class (c, q1, q1)."""
         if not self.pairs:
-            C = np.matmul(W[self.level_class], self.Bd).reshape(-1, nt)
-            return self.Bd.reshape(-1, nt).T @ C
-        G = np.zeros(nt * nt)
-        G[self.dest] = self.P.T @ W[:, self.upper[0], self.upper[1]].ravel()
-        G = G.reshape(nt, nt)  # its transpose's lower triangle: S's nonzeros, column-major
-        return G + np.triu(G, 1).T
+            B = self.Bd[:, :, :n]
+            return B.reshape(-1, n).T @ np.matmul(W[self.level_class], B).reshape(-1, n)
+        inside = (self.dest_r < n) & (self.dest_c < n)  # dest_r >= dest_c
+        values = (self.P.T @ W[:, self.upper[0], self.upper[1]].ravel())[inside]
+        r, c = self.dest_r[inside], self.dest_c[inside]
+        G = np.zeros(n * n)
+        G[r * n + c] = values
+        G[c * n + r] = values
+        return G.reshape(n, n)
 
-    def level_quadratic(self, Sigma: np.ndarray) -> np.ndarray:
-        """sum over the levels i of each class of B_i Sigma B_i' (c, q1, q1), Sigma symmetric."""
-        q1 = self.A11.shape[1]
+    def level_quadratic(self, Sigma: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """sum over the levels i of each class of B_i D Sigma D B_i' (c, q1, q1), for a
+        symmetric n x n Sigma (n <= nt; zero beyond) and D = diag(scale)."""
+        q1, n = self.A11.shape[1], len(Sigma)
         if not self.pairs:
-            per_level = np.einsum("lan,lbn->lab", self.Bd @ Sigma, self.Bd)
+            B = self.Bd[:, :, :n] * scale
+            per_level = np.einsum("lan,lbn->lab", B @ Sigma, B)
             out = np.zeros((len(self.class_size), q1, q1))
             np.add.at(out, self.level_class, per_level)
             return out
-        twice = np.where(self.dest_r == self.dest_c, 1.0, 2.0)  # each pair stands for two
-        r = (self.P @ (Sigma[self.dest_r, self.dest_c] * twice)).reshape(-1, len(self.upper[0]))
-        out = np.zeros((r.shape[0], q1, q1))
+        inside = (self.dest_r < n) & (self.dest_c < n)
+        r, c = self.dest_r[inside], self.dest_c[inside]
+        sigma = np.zeros(len(self.dest))
+        sigma[inside] = Sigma[r, c] * scale[r] * scale[c] * np.where(r == c, 1.0, 2.0)
+        pairs = (self.P @ sigma).reshape(-1, len(self.upper[0]))  # each pair stands for two
+        out = np.zeros((pairs.shape[0], q1, q1))
         half = np.where(self.upper[0] == self.upper[1], 1.0, 0.5)  # a != b: both orders summed
-        out[:, self.upper[0], self.upper[1]] = r * half
-        out[:, self.upper[1], self.upper[0]] = r * half
+        out[:, self.upper[0], self.upper[1]] = pairs * half
+        out[:, self.upper[1], self.upper[0]] = pairs * half
         return out
 
 

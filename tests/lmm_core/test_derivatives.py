@@ -92,6 +92,15 @@ def test_satterthwaite_df_exact_and_numerical(fits, monkeypatch):
         np.testing.assert_allclose(exact[key], numeric, rtol=1e-6, err_msg=str(key))
 
 
+def test_single_precision_product(fits, monkeypatch):
+    """Large tails form Sigma Gamma_i in single precision; the df do not notice."""
+    double = {key: fit.coef_table("Satterthwaite")["df"] for key, fit in fits.items()}
+    monkeypatch.setattr(derivatives, "SINGLE_MIN", 0)
+    for key, fit in fits.items():
+        single = dataclasses.replace(fit, _cache={}).coef_table("Satterthwaite")["df"]
+        np.testing.assert_allclose(single, double[key], rtol=1e-6, err_msg=str(key))
+
+
 def test_near_zero_theta_falls_back_to_differences(fits, monkeypatch):
     fit = fits[FORMULAS[0], True]
     theta = np.asarray(fit.theta).copy()
