@@ -12,7 +12,8 @@ df = 2 v^2 / (g'Ag), and a q-row contrast gets lmerTest's F test (contestMD).
 
 D is analytic in sigma (D = ldL2 [+ ldRX2] + pwrss/sigma^2 + nu log(2 pi sigma^2)); its
 theta-derivatives and those of (RX'RX)^-1 are exact (derivatives.py: trace formulas on the
-blocked factor, one factorization), or, where those do not apply (a diagonal theta near zero),
+blocked factor, one factorization; for a large tail one product in single precision, which
+moves the df by ~1e-9), or, where those do not apply (a diagonal theta near zero),
 central differences with Richardson extrapolation, numDeriv's genD scheme (d = 0.1, r = 4)
 that lmerTest uses. The two agree far below lmerTest's own truncation error (tests compare
 them on crossed, nested and random-slope models).
