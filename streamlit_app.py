@@ -22,6 +22,7 @@ from collections import defaultdict  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
+from app_pages import round_sources  # noqa: E402
 from games import DIFFICULTIES, GAMES, page_path  # noqa: E402
 from games.ui import DIFFICULTY_HELP, apply_url_difficulty, draw_scoreboard, init_session  # noqa: E402
 
@@ -30,6 +31,9 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname
 # Non-game pages after the games: (file, title, url path, icon). Later pages append here.
 OTHER_PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/sandbox.py", "Sandbox: fit your own model", "sandbox", ":material/science:"),
+    ("app_pages/progress.py", "My progress", "progress", ":material/trending_up:"),
+    ("app_pages/homework.py", "My homework", "homework", ":material/assignment:"),
+    ("app_pages/teach.py", "Set homework (lecturers)", "teach", ":material/school:"),
 ]
 
 # The class games: the host's page (students join on the light phone page, /join).
@@ -55,6 +59,8 @@ def main() -> None:
     sections["In class"] = [st.Page(f, title=t, url_path=u, icon=i) for f, t, u, i in CLASS_PAGES]
 
     page = st.navigation(sections)
+    # Homework, the lecturer's view of a student's round, or remembered practice (from the URL).
+    round_sources.install(page.url_path if page.url_path in GAMES else None)
 
     with st.sidebar:
         st.selectbox(
@@ -67,6 +73,14 @@ def main() -> None:
         # Scores are recorded in the answer form's callback, before this script runs: drawn
         # here, first, the sidebar is right even while a slow reveal computes below.
         draw_scoreboard(st.container())
+        notice = st.session_state.pop("app.progress_notice", None)
+        if notice:
+            st.warning(notice, icon=":material/link_off:")
+        if st.session_state.get("app.learner") is None:
+            st.page_link("app_pages/progress.py", label="Keep my progress across visits",
+                         icon=":material/bookmark_add:")
+        else:
+            st.caption("Your progress is kept (see My progress).")
 
     page.run()
 

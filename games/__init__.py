@@ -12,8 +12,8 @@ from .spec import Game
 
 __all__ = ["GAMES", "GAME_PACKAGES", "DIFFICULTIES", "Game", "Round", "Score", "page_path"]
 
-GAME_PACKAGES = ("tails", "lineup", "pooling", "mixture", "nesting", "convergence", "syntax",
-                 "bootstrap", "pvalues")
+GAME_PACKAGES = ("tails", "lineup", "pooling", "why_mixed", "mixture", "nesting", "convergence",
+                 "syntax", "bootstrap", "pvalues")
 
 GAMES: dict[str, Game] = {
     game.id: game for game in (import_module(f"{__name__}.{p}").GAME for p in GAME_PACKAGES)

@@ -5,6 +5,7 @@ lme4's warnings, and the confidence intervals of every parameter side by side.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,24 +13,29 @@ import pandas as pd
 import lmm_core
 from lmm_core.bootstrap import parameter_names
 
-__all__ = ["Note", "FitReport", "fit_model", "explain", "estimates", "interval_table",
+from . import engine
+
+__all__ = ["Note", "FitReport", "fit_model", "tidy", "explain", "estimates", "interval_table",
            "parameter_labels"]
 
 
 @dataclass(frozen=True)
 class Note:
-    """One of lme4's messages about a fit, what it means in plain words, and how serious it is
-    ("warning": read the numbers with care; "info": something was done to the data)."""
+    """A message about a fit, what it means in plain words, and how serious it is ("warning":
+    read the numbers with care; "info": something was done to the data). ``from_lme4`` is False
+    for notes R's lmer() would not print (it drops rows with missing values silently)."""
 
     message: str
     explanation: str
     level: str
+    from_lme4: bool = True
 
 
 @dataclass(frozen=True, eq=False)
 class FitReport:
     """A fitted model and what the page shows of it: R's printout (lmerTest's layout, with
-    Satterthwaite df and p-values), the random- and fixed-effects tables, and the notes."""
+    Satterthwaite df and p-values), the random- and fixed-effects tables, the notes, and how
+    long lmer() took (``seconds``: what a bootstrap's refits are estimated from)."""
 
     formula: str
     fit: lmm_core.LmerFit
@@ -38,19 +44,30 @@ class FitReport:
     random_effects: pd.DataFrame
     fixed_effects: pd.DataFrame
     notes: tuple[Note, ...]
+    seconds: float = 0.0
 
 
 def fit_model(data: pd.DataFrame, formula: str, *, reml: bool = True,
-              data_name: str = "data") -> FitReport:
+              data_name: str = "data", **limits) -> FitReport:
     """lmer(formula, data, REML = reml) with lmerTest's summary; LmmError (FormulaError with a
-    caret, ColumnNotFoundError naming close matches, ...) when the model cannot be fitted."""
-    formula = " ".join(str(formula).split())
-    fit = lmm_core.lmer(formula, data, reml=reml, data_name=data_name)
+    caret, ColumnNotFoundError naming close matches, ...) when the model cannot be fitted.
+
+    ``limits`` (``max_seconds``, ``callback``) go to lmer() as they are.
+    """
+    formula = tidy(formula)
+    start = time.perf_counter()
+    fit = engine.lmer(formula, data, reml, data_name=data_name, **limits)
+    seconds = time.perf_counter() - start
     summary = fit.summary(ddf="Satterthwaite")
     random = summary.random_effects.copy()
     return FitReport(formula=formula, fit=fit, summary=summary, text=str(summary),
                      random_effects=random, fixed_effects=summary.coefficients.copy(),
-                     notes=tuple(explain(m) for m in fit.messages))
+                     notes=tuple(explain(m) for m in fit.messages), seconds=seconds)
+
+
+def tidy(formula: str) -> str:
+    """The formula on one line with single spaces (what fits are cached and named by)."""
+    return " ".join(str(formula).split())
 
 
 # lme4's message (a regular expression) -> (plain words, level)
@@ -78,17 +95,20 @@ EXPLANATIONS = (
         "never varies), so lme4 leaves them out and their rows are missing from the table.",
         "warning")),
     (r"missing values removed", (
-        "Rows with a missing value in a column the formula uses were left out, as lme4 does. "
-        "The numbers describe the remaining rows.", "info")),
+        "Rows with a missing value in a column the formula uses were left out, as lmer() "
+        "does without saying so (its na.action). The numbers describe the remaining rows.",
+        "info")),
 )
+NOT_FROM_LME4 = ("missing values removed",)  # lmm_core's own notes: R prints nothing
 
 
 def explain(message: str) -> Note:
     """lme4's message with its meaning in plain words (empty words for an unknown message)."""
+    lme4 = not any(p in message for p in NOT_FROM_LME4)
     for pattern, (words, level) in EXPLANATIONS:
         if re.search(pattern, message, flags=re.IGNORECASE):
-            return Note(message.strip(), words, level)
-    return Note(message.strip(), "", "warning")
+            return Note(message.strip(), words, level, from_lme4=lme4)
+    return Note(message.strip(), "", "warning", from_lme4=lme4)
 
 
 # ----- intervals --------------------------------------------------------------------------------

@@ -8,15 +8,17 @@ from the learner's formula where it names them and from the columns where it doe
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lmm_core import parse_formula
 from lmm_core.errors import LmmError
 
 __all__ = ["Suggestion", "PoolingPlan", "suggest_formula", "pooling_plan", "grouping_columns",
-           "numeric_columns"]
+           "numeric_columns", "looks_like_id"]
 
 OUTCOME_WORDS = ("rt", "reaction", "response", "score", "outcome", "dv", "y", "value", "accuracy",
                  "acc", "rating", "time", "latency", "correct", "extraversion", "wellbeing")
@@ -56,13 +58,28 @@ class PoolingPlan:
 
 
 def numeric_columns(data: pd.DataFrame) -> list[str]:
+    """Columns that can be an outcome or a numeric predictor: numbers (not true/false) that
+    vary, with no infinite value (which no model can use)."""
     return [str(c) for c in data.columns if pd.api.types.is_numeric_dtype(data[c])
-            and not pd.api.types.is_bool_dtype(data[c]) and data[c].nunique() > 1]
+            and not pd.api.types.is_bool_dtype(data[c]) and data[c].nunique() > 1
+            and not np.isinf(data[c].to_numpy(dtype=float)).any()]
+
+
+def _plain_letters(name: str) -> str:
+    """Lower case without accents: "Réaction" -> "reaction"."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _named(name: str, words) -> bool:
-    parts = re.split(r"[._\s]+", name.lower())
-    return name.lower() in words or any(p in words for p in parts)
+    name = _plain_letters(name)
+    parts = re.split(r"[._\s]+", name)
+    return name in words or any(p in words for p in parts)
+
+
+def looks_like_id(name: str) -> bool:
+    """Whether a column's name says it labels units (participant, subject_id, school, ...)."""
+    return _named(str(name), GROUP_WORDS)
 
 
 def grouping_columns(data: pd.DataFrame) -> list[str]:
@@ -90,11 +107,14 @@ def _response(data: pd.DataFrame, exclude: set[str]) -> str | None:
 
 
 def _predictors(data: pd.DataFrame, exclude: set[str]) -> list[str]:
+    numeric = set(numeric_columns(data))
     out = []
     for c in map(str, data.columns):
         if c in exclude or data[c].nunique() < 2:
             continue
-        if pd.api.types.is_numeric_dtype(data[c]) or data[c].nunique() <= MAX_LEVELS:
+        number = (pd.api.types.is_numeric_dtype(data[c])
+                  and not pd.api.types.is_bool_dtype(data[c]))
+        if c in numeric or (not number and data[c].nunique() <= MAX_LEVELS):
             out.append(c)
     return out[:MAX_PREDICTORS]
 
@@ -154,11 +174,11 @@ def pooling_plan(formula: str, data: pd.DataFrame) -> PoolingPlan:
     groups = [g for g in formula_groups if g not in groups] + groups
     response = response or _response(data, set(groups[:1]))
     responses = tuple([response] + [c for c in numeric if c != response]) if response else ()
-    predictors = [c for c in numeric if c != response and c not in groups[:1]]
     predictor, group = (slopes[0] if slopes else (None, None))
-    predictor = predictor or next((f for f in fixed if f != response), None) or next(
-        iter(predictors), None)
     group = group or next(iter(formula_groups), None) or next(iter(groups), None)
+    predictors = [c for c in numeric if c not in (response, group)]
+    predictor = predictor or next((f for f in fixed if f not in (response, group)), None) or next(
+        iter(predictors), None)
     plan = dict(responses=responses, predictors=tuple(predictors), groups=tuple(groups),
                 response=response, predictor=predictor, group=group)
     if response is None:
@@ -167,9 +187,9 @@ def pooling_plan(formula: str, data: pd.DataFrame) -> PoolingPlan:
     if predictor is None:
         return PoolingPlan(**plan, reason=(
             "The pooling plot draws a straight line for each group along a numeric predictor "
-            "(like days). This data has no numeric predictor besides the outcome: its "
-            "predictors are categories, so there is no line to draw. The summary above still "
-            "shows how much the groups differ."))
+            "(like days). This data has no numeric predictor besides the outcome (and the "
+            "grouping factor): its predictors are categories, so there is no line to draw. "
+            "The summary above still shows how much the groups differ."))
     if group is None:
         return PoolingPlan(**plan, reason=(
             "The pooling plot needs a grouping factor: a column whose labels repeat, such as "

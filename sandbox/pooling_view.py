@@ -8,6 +8,7 @@ import pandas as pd
 from games import charts
 
 from . import charts as sandbox_charts
+from .text import plain
 
 __all__ = ["first_focus", "panels", "pooling_specs", "pool_table", "focus_words", "MAX_PANELS"]
 
@@ -56,17 +57,19 @@ def pool_table(pool) -> pd.DataFrame:
 
 
 def focus_words(pool, focus: str) -> str:
-    """One group's own and model coefficients in a sentence or two."""
+    """One group's own and model coefficients in a sentence or two (Markdown; the group's
+    label is escaped, since uploads name their own groups)."""
     row, pop = pool.groups.loc[focus], pool.population
+    name = plain(focus)
     n = int(row["n"])
     model = (f"the mixed model gives intercept **{row['partial_intercept']:.2f}** and slope "
              f"**{row['partial_slope']:.2f}** (population: {pop.iloc[0]:.2f} and "
              f"{pop.iloc[1]:.2f})")
     if pd.isna(row["no_pool_slope"]):
-        return (f"**{focus}** has {n} observation{'s' if n != 1 else ''}, too few for a line "
-                f"of its own ({row['note']}); {model}. With nothing to go on for the slope, "
+        return (f"**{name}** has {n} observation{'s' if n != 1 else ''}, too few for a line "
+                f"of its own ({plain(row['note'])}); {model}. With nothing to go on for the slope, "
                 "the model uses what the other groups show.")
-    return (f"**{focus}** has {n} observations. Its own line: intercept "
+    return (f"**{name}** has {n} observations. Its own line: intercept "
             f"{row['no_pool_intercept']:.2f}, slope {row['no_pool_slope']:.2f}; {model}. The "
             "fewer and noisier a group's observations, the further the model pulls its line "
             "toward the population's.")

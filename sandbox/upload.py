@@ -20,13 +20,18 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+
+from .encoding import DecodeError, decode
+from .rnames import r_names, visible
 
 __all__ = [
     "UploadError",
     "UploadedTable",
     "read_upload",
     "r_names",
+    "visible",
     "MAX_BYTES",
     "MAX_ROWS",
     "MAX_COLUMNS",
@@ -43,21 +48,6 @@ WHY_LIMITS = (
 )
 NA_STRINGS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "NULL", "null", ".", "-", "#N/A"]
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-# First bytes of files that are often uploaded by mistake: what they are and how to get a CSV.
-SIGNATURES = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zipped file",
-     "In Excel: File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that file."),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or Word document",
-     "In Excel: File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that file."),
-    (b"$FL2", "an SPSS data file (.sav)",
-     "In SPSS: File → Save As → “Comma delimited (*.csv)”; in R: write.csv(haven::read_sav(...))."),
-    (b"$FL3", "an SPSS data file (.sav)",
-     "In SPSS: File → Save As → “Comma delimited (*.csv)”; in R: write.csv(haven::read_sav(...))."),
-    (b"%PDF", "a PDF document", "A PDF cannot be read as data: export the table as CSV."),
-    (b"\x89PNG", "a PNG image", "An image cannot be read as data: upload the table as CSV."),
-    (b"\xff\xd8\xff", "a JPEG image", "An image cannot be read as data: upload the table as CSV."),
-    (b"\x1f\x8b", "a gzip-compressed file", "Unpack it first and upload the CSV inside."),
-)
 
 
 class UploadError(ValueError):
@@ -70,7 +60,8 @@ class UploadedTable:
 
     ``key`` identifies the file's bytes (what caches are keyed on); ``data_name`` is the file's
     name as an R name (for the summary's "Data:" line); ``renamed`` maps every column name that
-    had to change to its new, syntactic name; ``notes`` say what the reader had to decide.
+    had to change (as in the file) to its new, syntactic name; ``notes`` say what the reader
+    had to decide, in plain text (they hold the file's own names: show them as text).
     """
 
     name: str
@@ -85,10 +76,14 @@ def read_upload(name: str, raw: bytes) -> UploadedTable:
     """Read an uploaded CSV file (its name and bytes), or raise UploadError saying why not."""
     name = str(name or "the file")
     _check_size(name, raw)
-    text, notes = _decode(name, raw)
+    try:
+        text, notes = decode(name, raw)
+    except DecodeError as error:
+        raise UploadError(str(error)) from None
     if not text.strip():
         raise UploadError(f"“{name}” is empty: it contains no data. Open it to check, save it "
                           "again as CSV from your spreadsheet, and upload the new file.")
+    _check_width(name, text)
     delimiter = _delimiter(text)
     frame = _parse(name, text, delimiter)
     frame, dropped = _drop_empty(frame)
@@ -101,11 +96,8 @@ def read_upload(name: str, raw: bytes) -> UploadedTable:
         notes.append("Numbers written with a decimal comma (like 1,5) were read as 1.5.")
     _check_numeric(name, frame)
     renamed = _rename(frame)
-    if renamed:
-        listed = ", ".join(f"“{old}” → {new}" for old, new in renamed.items())
-        notes.append(f"Column names changed as R's read.csv changes them, so that formulas can "
-                     f"use them: {listed}.")
     frame.columns = [renamed.get(c, c) for c in frame.columns]
+    notes += _infinite(frame)
     return UploadedTable(name=name, key="upload:" + hashlib.sha256(raw).hexdigest()[:16],
                          data=frame, data_name=r_names([name.rsplit(".", 1)[0]])[0],
                          renamed=renamed, notes=tuple(notes))
@@ -122,33 +114,29 @@ def _check_size(name: str, raw: bytes) -> None:
                           "again as CSV from your spreadsheet, and upload the new file.")
 
 
-def _decode(name: str, raw: bytes) -> tuple[str, list[str]]:
-    """The file as text: UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252."""
-    head = raw[:8]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), ["Read as UTF-16 text (Excel's “Unicode text”)."]
-        except UnicodeDecodeError:
-            pass
-    for signature, what, fix in SIGNATURES:
-        if head.startswith(signature):
-            raise UploadError(f"“{name}” is {what}, not a CSV file. {fix}")
-    if b"\x00" in raw[:8192]:
-        raise UploadError(f"“{name}” is not a text file (it contains binary data), so it cannot "
-                          "be a CSV file. Export your table as CSV (comma-separated values) and "
-                          "upload that file.")
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), ["Read as Windows text (cp1252), not UTF-8: check that "
-                                      "accented letters look right."]
-    except UnicodeDecodeError as error:
-        raise UploadError(
-            f"“{name}” could not be read as text (byte {error.start + 1} is not a letter in "
-            "UTF-8 or Windows encoding). Is it really a CSV file? Save it again as "
-            "“CSV UTF-8” and upload that file.") from None
+def _check_width(name: str, text: str) -> None:
+    """Refuse a line with too many values before parsing: pandas takes many seconds (or never
+    finishes) on a file with 100,000s of columns. Counting separators is a fast upper bound;
+    the csv module confirms it on the one line that exceeds it (quoted values hold some)."""
+    lines = text.splitlines()
+    for delimiter in DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        if max(counts) < MAX_COLUMNS:
+            continue
+        for number, count in enumerate(counts, start=1):
+            width = (len(next(csv.reader([lines[number - 1]], delimiter=delimiter)))
+                     if count >= MAX_COLUMNS else 0)
+            if width > MAX_COLUMNS:
+                raise UploadError(_too_wide(name, number, width, delimiter))
+
+
+def _too_wide(name: str, line: int, width: int, delimiter: str) -> str:
+    where = "its first line (the column names)" if line == 1 else f"line {line}"
+    return (f"“{name}” has {width:,} values separated by {DELIMITERS[delimiter]} in {where}, "
+            f"more than the limit of {MAX_COLUMNS} columns. Keep only the columns the model "
+            "needs (in a spreadsheet: delete the others, then save as CSV), and upload again. "
+            "If your data is in wide format (one column per measurement), lmer() needs it "
+            "long: one row per observation.")
 
 
 # ----- text -> table ----------------------------------------------------------------------------
@@ -250,47 +238,34 @@ def _check_numeric(name: str, frame: pd.DataFrame) -> None:
         "numbers have no units or words in them (write 350, not “350 ms”), then upload again.")
 
 
-# ----- names ------------------------------------------------------------------------------------
+def _infinite(frame: pd.DataFrame) -> list[str]:
+    """A note for every column holding an infinite value ("inf", "Inf", "-Infinity"): R reads
+    it as Inf too, and no model can use it."""
+    notes = []
+    for col in frame.columns:
+        if not pd.api.types.is_float_dtype(frame[col]):
+            continue
+        rows = np.flatnonzero(np.isinf(frame[col].to_numpy()))
+        if len(rows):
+            notes.append(infinite_message(col, rows))
+    return notes
+
+
+def infinite_message(column: str, rows) -> str:
+    """Which rows of a column hold an infinite value, and what to do about it."""
+    shown = ", ".join(str(r + 1) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    many = len(rows) > 1
+    return (f"Column {column} holds an infinite value (inf) in row{'s' if many else ''} "
+            f"{shown} (counting rows below the column names). A model cannot use an infinite "
+            f"number: a formula that uses {column} will not be fitted. Replace "
+            f"{'them' if many else 'it'} in your file with the real value, or empty the "
+            f"cell{'s' if many else ''} so that R and the sandbox treat {'them' if many else 'it'}"
+            " as missing, then upload again.")
+
+
 def _rename(frame: pd.DataFrame) -> dict:
-    old = [str(c).strip() for c in frame.columns]
-    old = ["" if re.fullmatch(r"Unnamed: \d+", c) else c for c in old]
+    """Every column name that R's make.names changes (pandas' "Unnamed: 3" for an empty
+    header counts as empty), mapped to its new name."""
+    old = ["" if re.fullmatch(r"Unnamed: \d+", str(c)) else str(c) for c in frame.columns]
     new = r_names(old)
     return {str(o): n for o, n in zip(frame.columns, new, strict=True) if str(o) != n}
-
-
-def r_names(names: list[str]) -> list[str]:
-    """R's make.names(names, unique = TRUE): every name a valid, distinct R name.
-
-    Invalid characters become ".", a name that starts with a digit, an underscore or a dot
-    followed by a digit gets an "X" in front, reserved words get a "." after them, and
-    repeated names get ".1", ".2", ... (make.unique).
-    """
-    out = []
-    for name in names:
-        name = re.sub(r"[^A-Za-z0-9._]", ".", str(name))
-        if not name or not re.match(r"[A-Za-z]|\.(?![0-9])", name):
-            name = "X" + name
-        if name in R_RESERVED:
-            name += "."
-        out.append(name)
-    seen: dict[str, int] = {}
-    taken = set(out)
-    unique = []
-    for name in out:
-        if name in seen:
-            k = seen[name]
-            while f"{name}.{k}" in taken:
-                k += 1
-            seen[name] = k + 1
-            taken.add(f"{name}.{k}")
-            unique.append(f"{name}.{k}")
-        else:
-            seen[name] = 1
-            unique.append(name)
-    return unique
-
-
-R_RESERVED = frozenset({
-    "if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",
-    "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
-})

@@ -17,7 +17,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import convergence, experiments, groups, schools, sleep
+from . import convergence, experiments, groups, items, schools, sites, sleep
 from .base import Param, Scenario, ScenarioError, ScenarioSpec, close_matches_hint
 
 __all__ = [
@@ -39,6 +39,8 @@ SCENARIOS: MappingProxyType[str, ScenarioSpec] = MappingProxyType(
             *groups.SPECS,
             *sleep.SPECS,
             *schools.SPECS,
+            *items.SPECS,
+            *sites.SPECS,
             *convergence.SPECS,
         )
     }

@@ -8,6 +8,7 @@ process can serve any phone. See docs/architecture.md ("The store").
 from .config import ConfigError, database_url, normalize_url, redacted
 from .engine import is_sqlite, make_engine, read, write
 from .migrations import MIGRATIONS, SchemaTooNew, migrate
+from .shared import open_engine, shared_engine
 from .tokens import new_token, same_token, token_hash
 from .types import UTCDateTime, utcnow
 
@@ -21,6 +22,8 @@ __all__ = [
     "write",
     "is_sqlite",
     "migrate",
+    "shared_engine",
+    "open_engine",
     "MIGRATIONS",
     "SchemaTooNew",
     "new_token",

@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..charts import ACCENT, GOOD, INK, MUTED
 
-__all__ = ["people_chart", "guess_rows", "intervals_chart", "histogram_chart", "KIND_COLOURS"]
+__all__ = ["people_chart", "guess_rows", "intervals_chart", "histogram_chart", "words_chart",
+           "KIND_COLOURS"]
 
 KIND_COLOURS = {"your guess": ACCENT, "model": GOOD, "bootstrap": "#7570b3"}
 
@@ -137,3 +138,33 @@ def histogram_chart(values: list[float], lower: float, upper: float, profile: tu
         fontWeight="bold", color=INK).encode(x="x:Q", y=alt.value(0), text="text:N")
         for i, side in enumerate(ends["align"])]
     return alt.layer(band, bars, rules, *labels).properties(title=title)
+
+
+def words_chart(word_means: dict, rare: list[str]) -> alt.LayerChart:
+    """Each word's average as a dot, frequent and rare words in two rows (stacked where they
+    pile up), with each row's average as a labelled tick."""
+    frames = []
+    for row, name in enumerate(("frequent", "rare")):
+        who = [w for w in word_means if (w in rare) == (name == "rare")]
+        dots = _stacked(np.array([word_means[w] for w in who], dtype=float), bins=20)
+        frames.append(dots.assign(word=who, frequency=name,
+                                  level=row * 4.0 + 0.35 * dots["stack"]))
+    dots = pd.concat(frames, ignore_index=True)
+    x = alt.X("value:Q", title="a word's average reading time (ms)",
+              scale=alt.Scale(zero=False, nice=True))
+    y = alt.Y("level:Q", title=None, axis=None,
+              scale=alt.Scale(domain=[-1.2, float(dots["level"].max()) + 1.0]))
+    points = alt.Chart(dots).mark_circle(size=150, opacity=0.75).encode(
+        x=x, y=y, color=alt.Color("frequency:N", legend=None,
+                                  scale=alt.Scale(domain=["frequent", "rare"],
+                                                  range=[GOOD, ACCENT])),
+        tooltip=["word:N", "frequency:N", alt.Tooltip("value:Q", format=".0f")])
+    means = dots.groupby("frequency", as_index=False).agg(value=("value", "mean"),
+                                                          level=("level", "min"))
+    means["text"] = [f"{f} words: average {v:.0f}" for f, v in zip(
+        means["frequency"], means["value"], strict=True)]
+    ticks = alt.Chart(means).mark_tick(color=INK, thickness=3, size=28).encode(x=x, y=y)
+    labels = alt.Chart(means.assign(level=means["level"] - 1.25)).mark_text(
+        fontSize=13, fontWeight="bold", color=INK).encode(x=x, y=y, text="text:N")
+    return alt.layer(points, ticks, labels).properties(
+        title="Each dot: one word's average reading time")

@@ -1,12 +1,9 @@
-"""The bootstrap game's feedback: what each answer gets told, and the misconception codes.
-
-Interval guesses: the code names what the guess's width or position looks like (a prediction
-range for people, SD / √(measurements), ± 1 SE, ...). Bootstrap picks: keyed by (solution,
-pick); a wrong pick in a "case" round means the learner trusted row resampling, whose interval
-is overconfident ("case_bootstrap_overconfident").
+"""The bootstrap game's feedback on interval guesses: the code names what the guess's width or
+position looks like (a prediction range for people, SD / √(measurements), ± 1 SE, ...).
+Feedback on judging bootstraps lives in judge.py.
 """
 
-__all__ = ["INTERVAL_FEEDBACK", "KIND_FEEDBACK", "KIND_CODES"]
+__all__ = ["INTERVAL_FEEDBACK"]
 
 INTERVAL_FEEDBACK = {
     "missed_the_estimate": "Your interval does not even contain the model's estimate. A "
@@ -30,43 +27,4 @@ INTERVAL_FEEDBACK = {
                            "less certain than that.",
     "off_centre": "The width is about right, but the interval is shifted: centre it on the "
                   "model's estimate.",
-}
-
-
-KIND_FEEDBACK = {
-    ("case", "case"): "Right: resampling rows keeps the same people and only reshuffles their "
-                      "measurements, so it misses how much the average would change with "
-                      "other people. Its interval is far too narrow.",
-    ("none", "none"): "Right: here the effect is measured within each person and people do "
-                      "not differ in it, so resampling rows only reshuffles noise that really "
-                      "is independent. All three intervals are about the same.",
-    ("case", "parametric"): "The parametric bootstrap simulates *new people* from the fitted "
-                            "model, so it includes the between-people variation. The "
-                            "overconfident one is resampling rows: it keeps the same people "
-                            "and treats their measurements as independent.",
-    ("case", "cluster"): "Resampling participants draws whole people, so each bootstrap "
-                         "study has different people, just as a real replication would. The "
-                         "overconfident one is resampling rows: it keeps the same people and "
-                         "treats their measurements as independent.",
-    ("case", "none"): "Resampling rows keeps the same people and only reshuffles their "
-                      "measurements, so for an average slope that differs between people it "
-                      "misses the main source of uncertainty: its interval is far too narrow.",
-    ("none", "case"): "Resampling rows goes wrong for effects that vary between people. This "
-                      "effect is measured within each person and people do not differ in it "
-                      "(the model has no random slope for condition), so row resampling is "
-                      "fine here: all three intervals agree.",
-    ("none", "parametric"): "The parametric bootstrap is right when the model is right, and "
-                            "here the data come from exactly this model. None of the three "
-                            "is too narrow for this within-person effect.",
-    ("none", "cluster"): "Resampling participants is the safe choice; it is not too narrow. "
-                         "For this within-person effect none of the three is.",
-}
-
-KIND_CODES = {
-    ("case", "parametric"): "case_bootstrap_overconfident",
-    ("case", "cluster"): "case_bootstrap_overconfident",
-    ("case", "none"): "case_bootstrap_overconfident",
-    ("none", "case"): "row_resampling_always_overconfident",
-    ("none", "parametric"): "blamed_parametric_bootstrap",
-    ("none", "cluster"): "blamed_participant_resampling",
 }

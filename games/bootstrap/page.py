@@ -1,8 +1,8 @@
 """How sure are we? The page (run by st.Page; the round logic is in logic.py).
 
-The three bootstraps are the game's slow reveal (GAME.slow, reveal.reveal_numbers): the round
-loop runs them once per round after the answer, under a progress bar; show_reveal reads them
-with slow_result.
+The bootstraps are the game's slow reveal (GAME.slow, reveal.reveal_numbers): the round loop
+runs them once per round after the answer, under a progress bar; show_reveal reads them with
+slow_result.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from games.base import Round, Score
 from games.bootstrap import GAME
 from games.bootstrap import charts as boot_charts
 from games.bootstrap.logic import KIND_WORDS
-from games.bootstrap.reveal import KINDS, bootstrap_story, bootstrap_table
+from games.bootstrap.reveal import TOO_NARROW, bootstrap_story, bootstrap_table, too_narrow
 from games.ui import (
     Form,
     layered_reveal,
@@ -27,7 +27,8 @@ from games.ui import (
     style_table,
 )
 
-WHAT = {"slope": "slope", "within": "treatment − control difference"}
+WHAT = {"slope": "slope", "within": "treatment − control difference",
+        "crossed": "average reading time"}
 HIST_COLOURS = {"parametric": charts.GOOD, "cluster": "#7570b3", "case": charts.ACCENT}
 
 
@@ -44,8 +45,28 @@ def _people_template(round_: Round) -> dict:
     return charts.to_spec(charts.style(chart, height=300))
 
 
+@round_cache
+def _words_spec(round_: Round) -> dict:
+    ctx = round_.context
+    return charts.to_spec(charts.style(boot_charts.words_chart(ctx["own"], ctx["rare"]),
+                                       height=260))
+
+
+def _words(round_: Round) -> None:
+    ctx = round_.context
+    show_chart(_words_spec(round_),
+               f"Dot plot of the {ctx['n_items']} words' average reading times, frequent "
+               "words in one row and rare words in the other, each row's average marked.")
+    st.caption(f"Each dot is one word: its average reading time over the {ctx['n_people']} "
+               "participants. The frequency effect is the difference between the two rows' "
+               "averages.")
+
+
 def _people(round_: Round, lower=None, upper=None) -> None:
     ctx = round_.context
+    if ctx["design"] == "crossed":
+        _words(round_)
+        return
     spec = charts.with_rows(_people_template(round_),
                             boot_charts.guess_rows(lower, upper), having="end")
     show_chart(spec, f"Dot plot of the {ctx['n_people']} {ctx['people']}'s own "
@@ -58,7 +79,7 @@ def _people(round_: Round, lower=None, upper=None) -> None:
 
 
 def show_question(round_: Round) -> None:
-    if round_.context["variant"] == "overconfident":
+    if round_.context["variant"] == "judge":
         _people(round_)
     elif round_.context["show_se"]:
         st.markdown("**lme4's summary: the fixed effects**")
@@ -72,7 +93,7 @@ def _rows(round_: Round) -> list[list[str]]:
 
 def _guess_picture(round_: Round, row: list[str], columns, values: dict) -> None:
     """Interval rounds: the people picture follows the typed interval."""
-    if round_.context["variant"] == "overconfident":
+    if round_.context["variant"] == "judge":
         return
     lower, upper = values.get("lower"), values.get("upper")
     ready = lower is not None and upper is not None and lower < upper
@@ -84,7 +105,7 @@ FORM = Form(rows=_rows, after_row=_guess_picture, live=True)
 
 def _interval_rows(round_: Round, boot: dict, answer: dict) -> pd.DataFrame:
     table = bootstrap_table(round_, boot)
-    kinds = ["model", "model"] + ["bootstrap"] * len(KINDS)
+    kinds = ["model"] * (len(table) - len(boot)) + ["bootstrap"] * len(boot)
     rows = table[["interval", "lower", "upper"]].assign(kind=kinds)
     if round_.context["variant"] == "interval":
         lo, hi = sorted((float(answer["lower"]), float(answer["upper"])))
@@ -103,11 +124,11 @@ def _reveal_specs(round_: Round, answer: tuple) -> dict:
         rows, num["estimate"], num["truth"], ctx["unit"], ctx["effect"]),
         height=170 + 50 * len(rows)))}
     model = rows[rows["kind"] != "your guess"]  # a far-off guess must not squeeze the bars
-    everything = [v for k in KINDS for v in boot[k]["values"]] + list(model["lower"]) \
+    everything = [v for k in boot for v in boot[k]["values"]] + list(model["lower"]) \
         + list(model["upper"])
     pad = 0.03 * (max(everything) - min(everything))
     domain = [min(everything) - pad, max(everything) + pad]
-    for kind in KINDS:
+    for kind in boot:
         title = f"{KIND_WORDS[kind]}: {boot[kind]['n']} refits"
         out[kind] = charts.to_spec(charts.style(boot_charts.histogram_chart(
             boot[kind]["values"], boot[kind]["lower"], boot[kind]["upper"],
@@ -120,30 +141,37 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     ctx, num, explanation = round_.context, round_.reveal.numbers, round_.reveal.explanation
     boot = slow_result(round_)
     specs = _reveal_specs(round_, tuple(sorted(answer.items())))
-    numbers = [("lme4's 95% interval (profile)",
+    count = {2: "two", 3: "three"}[len(boot)]
+    reference = "Wald" if ctx["reference_kind"] == "Wald" else "profile"
+    numbers = [(f"The model's 95% interval ({reference})",
                 f"{num['profile_lower']:.1f} to {num['profile_upper']:.1f}", ctx["unit"])]
     if ctx["variant"] == "interval":
         lo, hi = sorted((float(answer["lower"]), float(answer["upper"])))
         numbers.insert(0, ("Your interval", f"{lo:.1f} to {hi:.1f}", ctx["unit"]))
+    else:
+        narrow = [KIND_WORDS[k].lower() for k in too_narrow(boot)]
+        numbers.append(("Bootstraps too narrow here", f"{len(narrow)} of {len(boot)}",
+                        (", ".join(narrow) if narrow else "none of them")
+                        + f": under {TOO_NARROW:.0%} of the {reference} interval's width"))
 
     def intervals() -> None:
         show_chart(specs["intervals"], "Every 95% interval as a horizontal bar: "
                    + ("your guess, " if ctx["variant"] == "interval" else "")
-                   + "Wald, profile and the three bootstrap percentile intervals, with the "
+                   + f"the model's and the {count} bootstrap percentile intervals, with the "
                      "estimate and the true value as vertical lines.")
         st.caption("Solid line: the model's estimate. Dashed line: the true value the data "
-                   "were simulated with. Green bars: lme4's intervals; purple: the three "
+                   f"were simulated with. Green bars: lme4's intervals; purple: the {count} "
                    "bootstraps" + ("; orange: your guess." if ctx["variant"] == "interval"
                                    else "."))
 
     def histograms() -> None:
-        for kind in KINDS:
+        for kind in boot:
             show_chart(specs[kind], f"Histogram of the {KIND_WORDS[kind].lower()} bootstrap's "
                                     f"estimates, with its 95% percentile interval from "
                                     f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}.")
         st.caption("Bars: the estimate in each refit. Dashed lines: the middle 95% of them (the "
-                   "percentile interval). Grey band: lme4's profile interval, the same in every "
-                   "panel.")
+                   f"percentile interval). Grey band: the model's {reference} interval, the "
+                   "same in every panel.")
 
     def story() -> None:
         st.markdown(bootstrap_story(round_, boot))
@@ -151,10 +179,10 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
 
     layered_reveal(
         numbers, paragraphs(explanation, 0, 1), main=intervals,
-        sections=[("What the model says, in words", lambda: st.markdown(
+        sections=[("What the bootstraps tell us", story),
+                  ("What the model says, in words", lambda: st.markdown(
                       paragraphs(explanation, 1))),
-                  ("The three bootstraps, refit by refit", histograms),
-                  ("What the bootstraps tell us", story),
+                  (f"The {count} bootstraps, refit by refit", histograms),
                   ("The data", lambda: st.dataframe(round_.data, hide_index=True,
                                                     height=260))])
 

@@ -10,8 +10,9 @@ GAME = GameSpec(
     title="Fix my model",
     topic="Convergence and singular fits",
     summary="lmer() answers with a warning. Read the output, find the cause and pick the "
-            "remedy; then see every remedy refitted, and five optimizers side by side.",
+            "remedy; then see every remedy refitted, and lme4's allFit optimizers side by "
+            "side.",
     make_round_fn=logic.make_round,
     score_fn=logic.score,
-    slow=SlowReveal(optimizers.optimizer_reveal, "Refitting with other optimizers (lme4's allFit)"),
+    slow=SlowReveal(optimizers.optimizer_reveal, "Refitting with lme4's allFit optimizers"),
 )

@@ -79,7 +79,7 @@ def optimizer_chart(points: pd.DataFrame, title: str) -> alt.LayerChart:
     middle = (lo + hi) / 2
     domain = [middle - half, middle + 1.3 * half]  # room on the right for the labels
     y = alt.Y("optimizer:N", title=None, sort=list(points["optimizer"]),
-              axis=alt.Axis(labelLimit=220))
+              axis=alt.Axis(labelLimit=230, labelFontSize=12))
     x = alt.X("loglik:Q", title="log-likelihood (higher = better)",
               scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(format=".1f"))
     status = alt.Scale(domain=["still warns", "no message"], range=[ACCENT, GOOD])

@@ -11,20 +11,21 @@ from __future__ import annotations
 import pandas as pd
 
 import lmm_core
+from lmm_core.optimize import ALL_FIT
 
 from ..base import Round
 from .fits import sig, summarize
 from .reveal import coef_words
 
-__all__ = ["optimizer_reveal", "OPTIMIZER_WORDS"]
+__all__ = ["optimizer_reveal", "OPTIMIZER_WORDS", "NOT_PORTED"]
 
-OPTIMIZER_WORDS = {
-    "bobyqa": "bobyqa",
-    "Nelder_Mead": "Nelder_Mead",
-    "optimx.L-BFGS-B": "L-BFGS-B (optimx)",
-    "nloptwrap.NLOPT_LN_NELDERMEAD": "Nelder-Mead (nloptwrap)",
-    "nloptwrap.NLOPT_LN_BOBYQA": "BOBYQA (nloptwrap, lme4's default)",
-}
+DEFAULT_IN_ALL_FIT = "nloptwrap.NLOPT_LN_BOBYQA"  # what lmer() uses: optimizer = "nloptwrap"
+
+# lme4's own names, as summary(allFit(fit)) prints them; lmer's default marked
+OPTIMIZER_WORDS = {name: name for name in ALL_FIT} | {
+    DEFAULT_IN_ALL_FIT: f"{DEFAULT_IN_ALL_FIT} (lmer's default)"}
+# in lme4's allFit list, but from R packages this app has no port of
+NOT_PORTED = ("nlminbwrap", "nmkbw")
 AGREE = 0.01  # log-likelihood units: closer than this counts as the same optimum
 
 
@@ -65,7 +66,7 @@ def optimizer_reveal(round_: Round, progress=None) -> dict:
                "loglik_spread": max(lls.values()) - min(lls.values()),
                "agree": bool(result.agree())}
     points = pd.DataFrame({
-        "optimizer": [OPTIMIZER_WORDS[n] for n in ok],
+        "optimizer": list(ok),  # lme4's names, short enough for a phone's axis
         "loglik": [lls[n] for n in ok],
         "status": ["still warns" if fits[n]["warns"] else "no message" for n in ok],
         "said": [fits[n]["said"] for n in ok],
@@ -153,4 +154,6 @@ def _explanation(round_: Round, fits: dict, warn: list[str], numbers: dict) -> s
               "and the estimates can be trusted.")
     if len(warn) == n_ok:
         lesson += " Here every optimizer warns: the trouble is real."
-    return "\n\n".join([head, why, lesson])
+    which = (f"These are lme4's allFit() optimizers under lme4's names; allFit() in R also "
+             f"tries {' and '.join(NOT_PORTED)}, from R packages this app has no version of.")
+    return "\n\n".join([head, why, lesson, which])

@@ -73,7 +73,7 @@ def _with_picks(table: pd.DataFrame, round_: Round, answer: dict) -> pd.DataFram
     keys = _row_keys(round_, table)
     out = table.copy()
     out.insert(1, "points", [str(points[k]) if k in points else "" for k in keys])
-    out.insert(1, "your pick", ["◀ you" if k == answer.get("remedy") else "" for k in keys])
+    out.insert(1, "your pick", ["you" if k == answer.get("remedy") else "" for k in keys])
     return out
 
 
@@ -83,18 +83,26 @@ def _row_keys(round_: Round, table: pd.DataFrame) -> list[str]:
             for r in table["remedy"]]
 
 
+SUMMARY_COLUMNS = ["remedy", "your pick", "points", "still warns?", "R says"]
+
+
 def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     details, num = round_.reveal.details, round_.reveal.numbers
     explanation, opt = round_.reveal.explanation, slow_result(round_)
+    full = _with_picks(remedy_table(details["original"], details["refits"], details["truth"],
+                                    {"optimizers": opt["row"]}), round_, answer)
 
     def remedies() -> None:
-        full = remedy_table(details["original"], details["refits"], details["truth"],
-                            {"optimizers": opt["row"]})
-        st.dataframe(_with_picks(full, round_, answer), hide_index=True)
-        st.caption("Numbers in the data's own units (the centred-and-scaled fit is translated "
-                   "back). Fixed effects with their standard errors in brackets. "
-                   "Log-likelihoods (REML) compare rows fitted to the same data with the same "
-                   "fixed effects. The 'other optimizers' row comes from allFit.")
+        st.table(full[SUMMARY_COLUMNS].set_index("remedy"))
+        st.caption("The 'other optimizers' row comes from allFit (its own section below); every "
+                   "remedy's fitted numbers are in the next section.")
+
+    def numbers() -> None:
+        st.dataframe(full.drop(columns=SUMMARY_COLUMNS[1:]), hide_index=True)
+        st.caption("Scroll sideways for every column. Numbers in the data's own units (the "
+                   "centred-and-scaled fit is translated back). Fixed effects with their "
+                   "standard errors in brackets. Log-likelihoods (REML) compare rows fitted "
+                   "to the same data with the same fixed effects.")
 
     def lines() -> None:
         for spec, col in zip(_lines_specs(round_), st.columns(2), strict=True):
@@ -106,9 +114,13 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         st.markdown(opt["explanation"])
         show_chart(_optimizer_spec(round_), "Each optimizer's log-likelihood, marked by whether "
                                             "it still warns.")
+        st.caption("lme4's allFit(): the same model refitted with each optimizer, under lme4's "
+                   "names. Triangles: still warns; circles: no message.")
+        st.table(opt["table"][["optimizer", "still warns?", "log-likelihood"]].set_index(
+            "optimizer"))
+        st.markdown("**Every optimizer's estimates**")
         st.dataframe(opt["table"], hide_index=True)
-        st.caption("lme4's allFit(): the same model refitted with several optimizers. "
-                   "Triangles: still warns; circles: no message.")
+        st.caption("Scroll sideways for every column.")
 
     def r_output() -> None:
         best = details["refits"][details["best"]]
@@ -124,6 +136,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
         f"**The cure:** {LABELS[details['best']]}.\n\n" + paragraphs(explanation, 0, 1),
         main=remedies,
         sections=[("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                  ("The fitted numbers of every remedy", numbers),
                   ("Before and after the cure (pictures)", lines),
                   ("Try other optimizers: allFit", all_fit),
                   ("R's output after the cure", r_output)])

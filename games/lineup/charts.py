@@ -1,13 +1,19 @@
-"""Lineup panels (all on one shared y scale) and the real data with its problem marked."""
+"""The lineup as one faceted chart (numbered panels, one shared y scale, a fixed grid that fits
+a 390 px phone) and the real data with its problem marked."""
 
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..charts import ACCENT, INK, MUTED
 
-__all__ = ["panel_chart", "marked_chart", "y_domain", "with_x"]
+__all__ = ["lineup_chart", "marked_chart", "y_domain", "with_x", "COLUMNS",
+           "PANEL_WIDTH"]
+
+COLUMNS = 3  # panels per row, on every screen: three fit a 390 px phone
+PANEL_WIDTH, PANEL_HEIGHT, SPACING = 92, 150, 10
 
 # Conditions on a numeric axis (0 = control, 1 = treatment): a discrete axis would size the
 # chart by its steps instead of by the page, and shrink the panels on narrow columns.
@@ -27,17 +33,31 @@ def y_domain(panels: pd.DataFrame) -> list[float]:
     return [lo - pad, hi + pad]
 
 
-def panel_chart(panel: pd.DataFrame, domain: list[float], title: str,
-                highlight: bool = False) -> alt.LayerChart:
-    """One panel: every value as a dot, each participant's condition means joined by a line."""
-    y = alt.Y("value:Q", title="value", scale=alt.Scale(domain=domain, nice=False, zero=False))
-    base = alt.Chart(with_x(panel))
-    lines = base.mark_line(color=MUTED, strokeWidth=1, opacity=0.8).encode(
-        x=X, y=alt.Y("mean(value):Q", scale=alt.Scale(domain=domain, nice=False, zero=False)),
-        detail="participant:N")
-    dots = base.mark_circle(size=30, opacity=0.75, color=ACCENT if highlight else INK).encode(
-        x=X, y=y, tooltip=["participant:N", "condition:N", "value:Q"])
-    return alt.layer(lines, dots).properties(title=title)
+def lineup_chart(panels: pd.DataFrame, real: int | None = None) -> alt.FacetChart:
+    """Every panel in one grid of COLUMNS columns, numbered; ``real`` (after the answer) is
+    drawn in orange and titled "(real)". The y scale is shared, so spreads compare by eye;
+    the x axis says C (control) and T (treatment) to fit narrow panels."""
+    frame = with_x(panels).assign(
+        label=lambda d: "Panel " + d["panel"].astype(str)
+        + np.where(d["panel"] == real, " (real)", ""))
+    order = list(dict.fromkeys(frame.sort_values("panel")["label"]))
+    domain = y_domain(panels)
+    y_scale = alt.Scale(domain=domain, nice=False, zero=False)
+    x = alt.X("x:Q", title=None, scale=alt.Scale(domain=[-0.4, 1.4], nice=False),
+              axis=alt.Axis(values=[0, 1], labelExpr="datum.value == 0 ? 'C' : 'T'",
+                            labelAngle=0, grid=False))
+    colour = alt.condition(alt.datum.panel == (real or -1), alt.value(ACCENT), alt.value(INK))
+    lines = alt.Chart().mark_line(color=MUTED, strokeWidth=1, opacity=0.8).encode(
+        x=x, y=alt.Y("mean(value):Q", scale=y_scale, title=None), detail="participant:N")
+    dots = alt.Chart().mark_circle(size=22, opacity=0.75).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, title=None), color=colour,
+        tooltip=["participant:N", "condition:N", "value:Q"])
+    return alt.layer(lines, dots, data=frame).properties(
+        width=PANEL_WIDTH, height=PANEL_HEIGHT).facet(
+        facet=alt.Facet("label:N", sort=order, title=None,
+                        header=alt.Header(labelFontSize=15, labelFontWeight="bold",
+                                          labelPadding=4)),
+        columns=COLUMNS, spacing=SPACING)
 
 
 def marked_chart(real: pd.DataFrame, domain: list[float]) -> alt.LayerChart:

@@ -19,8 +19,10 @@ import pandas as pd
 import lmm_core
 
 from ..base import Reveal
+from .signal import N_NULL
 
-__all__ = ["build_reveal", "model_column", "marked_data", "MODEL"]
+__all__ = ["build_reveal", "model_column", "marked_data", "printouts", "visibility_words",
+           "MODEL"]
 
 MODEL = "value ~ 1 + condition + (1 | participant)"
 
@@ -57,16 +59,47 @@ def _sd(fit, group: str = "participant") -> float:
     return float(row["sdcor"].iloc[0])
 
 
-def build_reveal(problem: str, scenario, fit) -> Reveal:
-    """The Reveal for one lineup round."""
+def build_reveal(problem: str, scenario, fit, seen: dict | None = None) -> Reveal:
+    """The Reveal for one lineup round; ``seen`` is the round's measured signal (see
+    games.lineup.signal), told in words after the explanation."""
     build = {"outliers": _outliers, "mixture": _mixture,
              "unequal_variances": _unequal, "nothing": _nothing}[problem]
-    return build(scenario, fit)
+    out = build(scenario, fit)
+    if seen is None:
+        return out
+    numbers = dict(out.numbers) | {"signal_p": seen["p"], "signal_z": seen["z"]}
+    return Reveal(out.explanation + "\n\n" + visibility_words(seen), numbers, out.tables,
+                  out.details)
 
 
-def _printouts(**fits) -> dict:
-    """R's print(summary(fit)) of each model, for learners who compare with their R output."""
-    return {"r_summaries": {name.replace("_", " "): str(f.summary()) for name, f in fits.items()}}
+def visibility_words(seen: dict) -> str:
+    """How clearly the real panel showed its problem, as a visual p-value in plain words."""
+    beaten = round(seen["p"] * (N_NULL + 1)) - 1
+    head = (f"**How visible was it?** Measured by the {seen['statistic']}, ")
+    if beaten == 0:
+        return head + (f"the real panel went beyond all {N_NULL} panels simulated from the model "
+                       f"(a visual p-value of {seen['p']:.3f}): a clear signal.")
+    return head + (f"{beaten} of {N_NULL} panels simulated from the model went as far as the real "
+                   f"one (a visual p-value of {seen['p']:.3f}): the more fakes that match it, "
+                   "the harder the real panel is to spot.")
+
+
+def printouts(problem: str, real: pd.DataFrame) -> dict:
+    """R's print(summary(fit)) of the reveal's models, refitted from the real data as marked
+    by :func:`marked_data` (~15 ms a model plus its printout: pages call this on demand and
+    cache it, so make_round stays quick)."""
+    fits = {"shown model": lmm_core.lmer(MODEL, real)}
+    marks = real["mark"].astype(str)
+    if problem == "outliers":
+        fits["without the outliers"] = lmm_core.lmer(MODEL, real[marks != "outlier"])
+    elif problem == "mixture":
+        grouped = real.assign(group=marks.str.removeprefix("group: "))
+        fits["with the group term"] = lmm_core.lmer(
+            "value ~ 1 + condition + group + (1 | participant)", grouped)
+    elif problem == "unequal_variances":
+        for site in sorted(marks.unique()):
+            fits[f"{site} alone"] = lmm_core.lmer(MODEL, real[marks == site])
+    return {name: str(fit.summary()) for name, fit in fits.items()}
 
 
 def _outliers(scenario, fit) -> Reveal:
@@ -102,8 +135,7 @@ def _outliers(scenario, fit) -> Reveal:
     ])
     table = _table({"shown model, all data": model_column(fit),
                     "same model, outliers removed": model_column(refit)})
-    return Reveal(text, num, {"side_by_side": table},
-                  _printouts(shown_model=fit, without_outliers=refit))
+    return Reveal(text, num, {"side_by_side": table})
 
 
 def _mixture(scenario, fit) -> Reveal:
@@ -132,8 +164,7 @@ def _mixture(scenario, fit) -> Reveal:
     ])
     table = _table({"shown model": model_column(fit), "with the group term": model_column(good)})
     table.loc["AIC (ML refit)"] = [num["aic_shown"], num["aic_better"]]
-    return Reveal(text, num, {"side_by_side": table},
-                  _printouts(shown_model=fit, with_the_group_term=good))
+    return Reveal(text, num, {"side_by_side": table})
 
 
 def _unequal(scenario, fit) -> Reveal:
@@ -162,9 +193,7 @@ def _unequal(scenario, fit) -> Reveal:
         "the difference; in R, nlme's `lme(..., weights = varIdent(form = ~ 1 | site))` or "
         "glmmTMB can model it.",
     ])
-    return Reveal(text, num, {"side_by_side": _table(columns)},
-                  _printouts(shown_model=fit, **{f"site_{s}_alone": f
-                                                 for s, f in site_fits.items()}))
+    return Reveal(text, num, {"side_by_side": _table(columns)})
 
 
 def _nothing(scenario, fit) -> Reveal:
@@ -186,7 +215,7 @@ def _nothing(scenario, fit) -> Reveal:
     ])
     table = _table({"fitted model": model_column(fit),
                     "truth of the simulation": pd.Series(true, dtype=float)})
-    return Reveal(text, num, {"side_by_side": table}, _printouts(fitted_model=fit))
+    return Reveal(text, num, {"side_by_side": table})
 
 
 def marked_data(problem: str, scenario) -> pd.DataFrame:

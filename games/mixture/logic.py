@@ -45,10 +45,11 @@ TRAP = "no_group"
 # effects. Group differences are in units of the participant SD (4); spread ratios are the
 # wide group's participant SD over the narrow group's (3).
 LEVELS = {
-    "gentle": {"models": ("no_group", "group_fixed", "group_random"), "spreads": 0.0,
-               "n": 24, "trials": 2, "difference": 25.0, "shares": (0.5,), "ratio": 8.0},
+    "gentle": {"models": ("no_group", "group_fixed", "group_random", "two_sds"),
+               "spreads": 0.5, "n": 24, "trials": 2, "difference": 25.0, "shares": (0.5,),
+               "ratio": 8.0},
     "normal": {"models": ("no_group", "group_fixed", "group_random", "two_sds", "group_slope"),
-               "spreads": 0.4, "n": 24, "trials": 2, "difference": 16.0,
+               "spreads": 0.5, "n": 24, "trials": 2, "difference": 16.0,
                "shares": (0.35, 0.5, 0.65), "ratio": 6.0},
     "tricky": {"models": ("no_group", "group_fixed", "group_random", "two_sds", "group_slope",
                           "group_nest"),
@@ -167,7 +168,8 @@ def _prompt(context: dict, difficulty: str) -> str:
         "participants of group A and 0 for the others; `in_B` likewise for group B.)",
     ]
     if difficulty == "gentle":
-        lines.append("*Hint: do the participants form one cloud, or two?*")
+        lines.append("*Hint: in the picture by group, do the two groups sit at different "
+                     "heights, or do they spread differently?*")
     return "\n\n".join(lines)
 
 

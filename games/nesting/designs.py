@@ -6,7 +6,7 @@ answer means, the words that describe each design, and its diagram.
   (or, written out, ``(1 | school) + (1 | school:class)``).
 - ``schools_crossed`` (``simulators``): the letters a-d are teaching programmes that every school
   runs, the same programme everywhere. Right: ``(1 | school) + (1 | class)``.
-- ``items_crossed`` (local, :mod:`games.nesting.items`): every participant reads every word.
+- ``items_crossed`` (``simulators``): every participant reads every word.
   Right: ``(1 | participant) + (1 | item)``.
 """
 
@@ -17,10 +17,9 @@ import pandas as pd
 
 import simulators
 
-from .items import items_crossed
-
 __all__ = ["DESIGNS", "FIXED", "RANDOM", "OFFERED", "VERDICTS", "LEVELS", "family", "right_key",
-           "trap_key", "make_scenario", "describe", "diagram"]
+           "trap_key", "make_scenario", "describe", "diagram", "letter_share", "shows_design",
+           "reading_counts"]
 
 DESIGNS = ("schools_nested", "schools_crossed", "items_crossed")
 FIXED = {"schools": "extraversion ~ openness + agreeableness + social", "items": "rt ~ frequency"}
@@ -70,16 +69,20 @@ VERDICTS = {
         "item_slope": (50, "slope_for_between_item_variable"),
     },
 }
-# Per difficulty: study sizes and spreads. Schools: SDs of schools, classes, pupils (points on
-# the extraversion scale). Items: ms.
+# Per difficulty: study sizes and spreads (schools: SDs of classes, in points on the
+# extraversion scale; items: ms), and whether the prompt says where to look in the data.
 LEVELS = {
-    "gentle": {"diagram": True, "pupils": 15, "sd_class": 4.0,
+    "gentle": {"hint": True, "pupils": 15, "sd_class": 4.0,
                "participants": 24, "items": 16, "sd_item": 50.0},
-    "normal": {"diagram": True, "pupils": 12, "sd_class": 3.0,
+    "normal": {"hint": False, "pupils": 12, "sd_class": 3.0,
                "participants": 20, "items": 16, "sd_item": 40.0},
-    "tricky": {"diagram": False, "pupils": 10, "sd_class": 2.5,
+    "tricky": {"hint": False, "pupils": 10, "sd_class": 2.5,
                "participants": 16, "items": 12, "sd_item": 35.0},
 }
+# How much of the classes' differences within their schools the letters explain (see
+# letter_share): what the data must show for each school design, else the study is redrawn.
+# By chance (no shared meaning) the share is about 3 / 18 = 0.17.
+SHARE_NESTED_MAX, SHARE_CROSSED_MIN = 0.33, 0.6
 N_SCHOOLS, N_CLASSES, SD_SCHOOL, SD_PUPIL = 6, 4, 5.0, 2.0
 SHOWN_MAX = 8  # participants and words drawn in the diagram
 
@@ -106,41 +109,72 @@ def trap_key(design: str, offered) -> str:
 def make_scenario(design: str, level: dict, seed: int, rng):
     """The round's study (a simulators.Scenario)."""
     if design == "items_crossed":
-        return items_crossed(seed, n_participants=level["participants"],
-                             n_items=level["items"], sd_item=level["sd_item"],
-                             frequency_effect=float(rng.choice([30.0, 40.0, 50.0])))
+        return simulators.generate(
+            "items_crossed", seed=seed, n_participants=level["participants"],
+            n_items=level["items"], sd_item=level["sd_item"],
+            frequency_effect=float(rng.choice([30.0, 40.0, 50.0])))
     return simulators.generate(design, seed=seed, n_schools=N_SCHOOLS, n_classes=N_CLASSES,
                                n_pupils=level["pupils"], sd_school=SD_SCHOOL,
                                sd_class=level["sd_class"], sd_residual=SD_PUPIL)
 
 
+def letter_share(data: pd.DataFrame) -> float:
+    """The share of the class averages' variation within schools that the letters explain:
+    near 1 when a letter means the same in every school (a programme), near chance (about
+    0.17 with 6 schools and 4 letters) when each school names its own classes."""
+    means = data.groupby(["school", "class"])["extraversion"].mean().unstack()
+    within = means.sub(means.mean(axis=1), axis=0)
+    by_letter = within.mean(axis=0)
+    return float(within.shape[0] * (by_letter**2).sum() / (within.to_numpy() ** 2).sum())
+
+
+def shows_design(design: str, data: pd.DataFrame) -> bool:
+    """The data show what the design is (the learner is asked to read it from them)."""
+    if design == "schools_nested":
+        return letter_share(data) <= SHARE_NESTED_MAX
+    if design == "schools_crossed":
+        return letter_share(data) >= SHARE_CROSSED_MIN
+    return True
+
+
+def reading_counts(data: pd.DataFrame) -> pd.DataFrame:
+    """Who read what, counted: the table that shows whether participants and words cross."""
+    pairs = data.groupby(["participant", "item"]).size()
+    per_person = data.groupby("participant")["item"].nunique()
+    per_word = data.groupby("item")["participant"].nunique()
+
+    def span(s) -> str:
+        return f"{s.min()}" if s.min() == s.max() else f"{s.min()} to {s.max()}"
+
+    return pd.DataFrame({"count": [
+        str(data["participant"].nunique()), str(data["item"].nunique()), span(per_person),
+        span(per_word), span(pairs), str(len(data))]}, index=pd.Index([
+            "participants", "different words", "words each participant read",
+            "participants who read each word", "readings of one word by one participant",
+            "readings in all"], name="in the data"))
+
+
 def describe(design: str, data: pd.DataFrame, difficulty: str) -> str:
-    """The design in words (the prompt's first paragraph)."""
-    plain = difficulty == "tricky"
+    """The design in words (the prompt's first paragraph), neutral about its structure: the
+    data, not the words, tell nested from crossed."""
+    hint = LEVELS[difficulty]["hint"]
     if design == "items_crossed":
-        n, k = data["participant"].nunique(), data["item"].nunique()
-        if plain:
-            return (f"**The study.** {n} participants read a list of {k} words (half frequent, "
-                    "half rare) and their reading time was recorded, in ms. Everybody got the "
-                    "same list.")
-        return (f"**The study.** {n} participants each read the same {k} words, one at a time, "
-                "and their reading time was recorded, in ms. Half the words are frequent, half "
-                "are rare. **Every participant read every word**, once.")
+        text = (f"**The study.** {data['participant'].nunique()} participants read words, one "
+                "at a time, and their reading time was recorded, in ms. Half the words are "
+                "frequent, half rare. The table below counts who read which word.")
+        return text + (" *Where to look:* did everybody read the same words, or each "
+                       "participant words of their own?" if hint else "")
     schools = data["school"].nunique()
     pupils = len(data) // (schools * N_CLASSES)
-    head = (f"**The study.** {len(data)} pupils in {schools} schools filled in a personality "
-            f"questionnaire. Each school has {N_CLASSES} classes of {pupils} pupils, called "
-            "**a, b, c, d**.")
-    if design == "schools_nested":
-        return head + (" Each school names its own classes." if plain else
-                       " Each school names its own classes: class a of school I and class a "
-                       "of school II are *different classes*, with different pupils and "
-                       "teachers; they only share a letter.")
-    return head + (" The letter is the teaching programme the class follows; all schools "
-                   "run the same programmes." if plain else
-                   " The letter is the class's teaching programme, and every school runs the "
-                   "same four programmes: programme a is *the same programme* in every "
-                   "school, and could make pupils more or less extraverted everywhere.")
+    text = (f"**The study.** {len(data)} pupils in {schools} schools filled in a personality "
+            f"questionnaire. Each school has {N_CLASSES} classes of {pupils} pupils, labelled "
+            "**a, b, c, d**. The school register does not say what a letter means: a teaching "
+            "programme that every school runs (class a is then *the same programme* in "
+            "every school), or just the name each school gives its own classes. The class "
+            "averages below can tell.")
+    return text + (" *Where to look:* if a letter's class sits above (or below) its school's "
+                   "average in nearly every school, the letter means something shared."
+                   if hint else "")
 
 
 # ----- the diagram -------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 A round is one of three designs (see :mod:`games.nesting.designs`): pupils in classes in
 schools with the class letters a-d reused in every school (nested); the same letters as teaching
 programmes run by every school (crossed); participants who all read the same words (crossed,
-made locally by :mod:`games.nesting.items` until ``simulators`` has such a scenario). The
-design is described in words and, below "tricky", drawn as a diagram; a picture of the data
-(class means by school, or word and participant averages) comes before the answer.
+``simulators`` "items_crossed"). The prompt does not say which: the learner reads it from the
+data (for schools, whether a letter's class sits above or below its school in every school,
+shown in a picture of the class averages; for words, a table counting who read which word).
+The study is redrawn until its data show the design (``designs.shows_design``). The diagram of
+the design is drawn in the reveal, where it no longer gives the answer away.
 
 The learner picks the random part of the model (the fixed part is given). Every offered
 structure is fitted to the round's data for the reveal, which puts the right fit beside the
@@ -32,16 +34,20 @@ from . import designs
 from .designs import DESIGNS, FIXED, LEVELS, OFFERED, RANDOM, VERDICTS
 from .reveal import build_reveal
 
-__all__ = ["make_round", "score", "DESIGNS", "VERDICTS", "FEEDBACK"]
+__all__ = ["make_round", "score", "DESIGNS", "VERDICTS", "FEEDBACK", "DESIGN_SHARES"]
+
+# How often each design comes up (schools_nested, schools_crossed, items_crossed): two of the
+# three are crossed, so nested rounds come up more often and no answer is right most of the time.
+DESIGN_SHARES = (0.5, 0.25, 0.25)
 
 
 def make_round(seed: int, difficulty: str = "normal") -> Round:
     """A nesting round, fixed by (seed, difficulty)."""
     seed, level = check_seed(seed), LEVELS[check_difficulty(difficulty)]
     rng = sub_seed(seed, 0)
-    design = str(rng.choice(DESIGNS))
+    design = str(rng.choice(DESIGNS, p=DESIGN_SHARES))
     fam = designs.family(design)
-    scenario = designs.make_scenario(design, level, int(rng.integers(2**31)), rng)
+    scenario = _study(seed, design, level, rng)
     data = scenario.data
     offered = OFFERED[(fam, difficulty)]
     order = [offered[i] for i in sub_seed(seed, 1).permutation(len(offered))]
@@ -58,7 +64,6 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         "right": right,
         "trap": trap,
         "options": list(order),
-        "show_diagram": level["diagram"],
         "diagram": designs.diagram(design, data),
         "scenario": scenario.name,
     }
@@ -75,6 +80,18 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
     )
 
 
+def _study(seed: int, design: str, level: dict, rng):
+    """The first study (attempt 0 from the round's generator, then sub-seeds) whose data show
+    the design."""
+    scenario = designs.make_scenario(design, level, int(rng.integers(2**31)), rng)
+    for attempt in range(1, 20):
+        if designs.shows_design(design, scenario.data):
+            break
+        again = sub_seed(seed, 2, attempt)
+        scenario = designs.make_scenario(design, level, int(again.integers(2**31)), again)
+    return scenario
+
+
 def _truth(truth: dict) -> dict:
     """The simulation's SDs, by lme4 group name (for the reveal's 'truth' line)."""
     out = {g: v["sd_(Intercept)"] for g, v in truth["varcomp"].items() if g != "residual_sd"}
@@ -83,11 +100,11 @@ def _truth(truth: dict) -> dict:
 
 
 def _prompt(design: str, data: pd.DataFrame, difficulty: str, fixed: str) -> str:
-    where = ("the diagram and the picture of the data below" if LEVELS[difficulty]["diagram"]
-             else "the picture of the data and the table below")
+    where = ("the table below" if designs.family(design) == "items"
+             else "the picture of the class averages below")
     return "\n\n".join([
         designs.describe(design, data, difficulty),
-        f"**Your job.** From the description and {where}, pick the random-effects part of "
+        f"**Your job.** Read the design from {where}, then pick the random-effects part of "
         f"the model. The fixed part is the same for every option: `{fixed}`.",
     ])
 
@@ -113,19 +130,24 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
 
 
 RIGHT_WORDS = {
-    "schools_nested": "Right: each school has its own classes a-d, so classes are nested in "
-                      "schools: {right}. Fitted as crossed instead, the class SD would shrink "
-                      "to {sd_letters:.2f} (nested: {sd_classes:.2f}).",
-    "schools_crossed": "Right: programme a is the same in every school, so schools and "
-                       "programmes are crossed: {right}. The programmes differ with an SD of "
-                       "{sd_programmes:.2f}.",
+    "schools_nested": "Right: the letters explain only {letter_share:.0%} of how classes "
+                      "differ within schools, so each school names its own classes, which are "
+                      "nested in schools: {right}. Fitted as crossed instead, the class SD "
+                      "would shrink to {sd_letters:.2f} (nested: {sd_classes:.2f}).",
+    "schools_crossed": "Right: a letter's class sits above or below its school in school "
+                       "after school (the letters explain {letter_share:.0%} of how classes "
+                       "differ within schools), so a letter is a programme shared by all "
+                       "schools, and schools and programmes are crossed: {right}. The "
+                       "programmes differ with an SD of {sd_programmes:.2f}.",
     "items_crossed": "Right: every participant read every word, so participants and words "
                      "are crossed: {right}. The words differ with an SD of {sd_item:.0f} ms.",
 }
 
 FEEDBACK = {
     "crossed_for_nested_labels":
-        "The letters are reused: class a of school I is not class a of school II. Crossed "
+        "The letters explain only {letter_share:.0%} of how classes differ within their "
+        "schools, about chance: they are reused names, and class a of school I is not class "
+        "a of school II. Crossed "
         "random effects treat the letters as 4 classes shared by all schools, so the class SD "
         "shrinks to {sd_letters:.2f} (nested: {sd_classes:.2f}) and the residual SD grows to "
         "{resid_trap:.2f} (nested: {resid_right:.2f}). The classes are nested: {right}.",
@@ -136,7 +158,8 @@ FEEDBACK = {
         "The slash reads 'outer/inner': (1 | class/school) puts schools inside classes. "
         "Classes (or programmes) do not contain schools. The right structure is {right}.",
     "nested_for_crossed":
-        "The labels are shared, not reused: the same programme appears in every school, so "
+        "The labels are shared, not reused: a letter's class sits above or below its school "
+        "in school after school, so the same programme appears in every school, and "
         "schools and programmes are crossed. The nested model can describe the data (hence "
         "some points), but it treats every school-programme pair as an unrelated class and "
         "never sees the programmes: crossed is {right}.",

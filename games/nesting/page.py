@@ -9,7 +9,7 @@ from games import charts
 from games.base import Round, Score
 from games.nesting import GAME
 from games.nesting import charts as nest_charts
-from games.nesting.designs import RANDOM
+from games.nesting.designs import RANDOM, reading_counts
 from games.nesting.reveal import UNIQUE, UNIQUE_RANDOM, r_printouts
 from games.ui import (
     layered_reveal,
@@ -75,10 +75,11 @@ def _data_picture(round_: Round) -> None:
 
 
 def show_question(round_: Round) -> None:
-    if round_.context["show_diagram"]:
-        _diagram(round_)
-    _data_picture(round_)
     data = round_.data
+    if round_.context["family"] == "items":
+        st.markdown("**Who read which word**")
+        st.table(reading_counts(data))
+    _data_picture(round_)
     if round_.context["family"] == "schools":
         counts = pd.crosstab(data["school"], data["class"]).reindex(
             list(dict.fromkeys(data["school"])))
@@ -201,9 +202,8 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                     + ", ".join(f"**{g}** {v:g}" for g, v in details["truth"].items()) + ".")
 
     sections = [("Why, in words", lambda: st.markdown(paragraphs(explanation, 1))),
+                ("The design, drawn", lambda: _diagram(round_)),
                 ("Each source of variation, model by model (picture)", spread)]
-    if not round_.context["show_diagram"]:
-        sections.append(("The design as a diagram", lambda: _diagram(round_)))
     if "lrt" in tables:
         sections.append(("Do the words differ? The likelihood-ratio test", test))
     sections += [("The two main fits as R prints them", printouts),

@@ -11,7 +11,7 @@ import lmm_core
 
 from .. import candidates
 from ..base import Reveal
-from .designs import FIXED, RANDOM, family
+from .designs import FIXED, RANDOM, family, letter_share
 
 __all__ = ["build_reveal", "fit_all", "model_column", "formula", "r_printouts", "UNIQUE",
            "UNIQUE_RANDOM"]
@@ -138,6 +138,7 @@ def _numbers(cols: dict, fits: dict, design: str, right: str, trap: str) -> dict
                 "df_right": good[DF], "df_trap": bad[DF]}
         return {k: float(v) for k, v in num.items()}
     num["sd_school"] = _sd(good, "SD school (")
+    num["letter_share"] = letter_share(fits[right].mm.data)
     if design == "schools_nested":
         num |= {"sd_classes": _sd(good, CELLS[right]),
                 "sd_letters": _sd(bad, "SD class ("),
@@ -156,6 +157,10 @@ def _nested_words(num: dict, details: dict, data: pd.DataFrame) -> str:
     n_classes = data.groupby(["school", "class"]).ngroups
     letters = data["class"].nunique()
     return "\n\n".join([
+        f"**What the data showed.** The letters explain only {num['letter_share']:.0%} of how "
+        "the classes differ within their schools, about what chance gives (17%): class a is "
+        "high in one school and low in the next. So a letter is just each school's name for "
+        "its own class.",
         f"**Reused labels.** The data call {n_classes} different classes by only {letters} "
         "letters: class a of school I and class a of school II share nothing but a name. "
         "Classes sit inside schools: they are *nested*.",
@@ -181,6 +186,10 @@ def _crossed_words(num: dict, details: dict, data: pd.DataFrame) -> str:
     letters = data["class"].nunique()
     cells = data.groupby(["school", "class"]).ngroups
     return "\n\n".join([
+        f"**What the data showed.** The letters explain {num['letter_share']:.0%} of how the "
+        "classes differ within their schools (chance gives about 17%): a letter's class sits "
+        "above or below its school's average in school after school. So the letter means "
+        "the same thing everywhere.",
         f"**Shared labels.** Here a letter is a teaching programme, and programme a is the "
         f"same in every school. Schools and programmes are *crossed*: every school runs every "
         f"programme, so the {letters} programmes each appear in all schools.",
@@ -197,7 +206,7 @@ def _crossed_words(num: dict, details: dict, data: pd.DataFrame) -> str:
         "(lower is better).",
         "**Read the design, not the letters.** Nested and crossed data can look identical in "
         "a table (school I, class a …). Only what a label means decides: the same class, or "
-        "the same name?",
+        "the same name? When a study's documents say, believe them; here the data had to.",
     ])
 
 
@@ -205,8 +214,10 @@ def _items_words(num: dict, details: dict, data: pd.DataFrame) -> str:
     k = data["item"].nunique()
     error = details["errors"].get("nested")
     lines = [
-        "**Participants and words are crossed.** Every participant read every word, so each "
-        "reading belongs to one participant *and* one word, and neither sits inside the other.",
+        "**Participants and words are crossed.** The table showed it: every participant read "
+        f"all {k} words, and every word was read by all {data['participant'].nunique()} "
+        "participants. So each reading belongs to one participant *and* one word, and neither "
+        "sits inside the other.",
         f"**Words differ too.** The crossed model finds a word SD of {num['sd_item']:.0f} ms "
         f"beside the participant SD of {num['sd_participant']:.0f} ms. Without `(1 | item)` "
         f"those word differences land in the residual: SD {num['resid_trap']:.0f} ms instead "

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..charts import ACCENT, GOOD, INK, MUTED
 
-__all__ = ["person_chart", "lines_frame", "shrinkage_chart", "everyone_chart", "LINES"]
+__all__ = ["person_chart", "lines_frame", "shrinkage_chart", "everyone_chart", "y_domain",
+           "given_lines", "guess_chart", "reveal_chart", "LINES", "GIVEN"]
 
 # line kind -> (colour, dash pattern)
 LINES = {
@@ -22,6 +23,69 @@ LINES = {
     "your guess": (INK, [12, 3, 2, 3]),
     "one line for all (complete pooling)": ("#7570b3", [4, 4]),
 }
+
+
+GIVEN = ("own data only (no pooling)", "population line")
+# lines that must show whole; the others (a sparse person's own line, a guess) may run off the
+# picture and are clipped at its edge
+KEEP_WHOLE = ("population line", "mixed model (partial pooling)",
+              "one line for all (complete pooling)")
+
+
+def y_domain(data: pd.DataFrame, lines: dict[str, tuple[float, float]], max_day: int
+             ) -> list[float]:
+    """One y range for a person's picture: every measurement of the study (so that people can
+    be compared) and the lines in KEEP_WHOLE, with a margin. Other lines are clipped."""
+    keep = {k: v for k, v in lines.items() if k in KEEP_WHOLE}
+    values = np.concatenate([data["reaction"].dropna().to_numpy(float),
+                             lines_frame(keep, max_day)["reaction"].to_numpy(float)
+                             if keep else np.array([])])
+    lo, hi = float(values.min()), float(values.max())
+    pad = max(0.05 * (hi - lo), 10.0)
+    return [lo - pad, hi + pad]
+
+
+def given_lines(round_, subject: str) -> dict[str, tuple[float, float]]:
+    """The own line and the population line the learner is shown, {kind: (intercept, slope)}."""
+    target = round_.context["targets"][subject]
+    return {
+        GIVEN[0]: (target["intercept"]["own"], target["slope"]["own"]),
+        GIVEN[1]: (target["intercept"]["population"], target["slope"]["population"]),
+    }
+
+
+def _max_day(round_) -> int:
+    return int(round_.data["days"].max())
+
+
+def _points(round_, subject: str) -> pd.DataFrame:
+    data = round_.data
+    return data[data["subject"] == subject].dropna()
+
+
+def guess_chart(round_, subject: str) -> alt.LayerChart:
+    """The question's picture of one person: their data, own line, population line and the
+    guess (drawn first on the own line; pages swap in each new guess)."""
+    lines = given_lines(round_, subject) | {"your guess": given_lines(round_, subject)[GIVEN[0]]}
+    return person_chart(_points(round_, subject), lines, _max_day(round_),
+                        f"{subject}: your guess so far",
+                        y_domain(round_.data, lines, _max_day(round_)))
+
+
+def reveal_chart(round_, subject: str, guess: tuple[float, float]) -> alt.LayerChart:
+    """The reveal's picture of one person: the three kinds of pooling and the guess."""
+    coefficients = round_.reveal.tables["coefficients"]
+    rows = coefficients[coefficients["subject"] == subject].set_index("method")
+    pick = ["intercept", "slope"]
+    lines = {
+        "one line for all (complete pooling)": tuple(rows.loc["complete pooling", pick]),
+        "own data only (no pooling)": tuple(rows.loc["no pooling", pick]),
+        "mixed model (partial pooling)": tuple(rows.loc["partial pooling", pick]),
+        "your guess": tuple(guess),
+    }
+    return person_chart(_points(round_, subject), lines, _max_day(round_),
+                        f"{subject}: the three kinds of pooling",
+                        y_domain(round_.data, lines, _max_day(round_)))
 
 
 def _line_rows(kind: str, intercept: float, slope: float, days: np.ndarray) -> pd.DataFrame:
@@ -37,13 +101,14 @@ def lines_frame(lines: dict[str, tuple[float, float]], max_day: int) -> pd.DataF
 
 def person_chart(points: pd.DataFrame, lines: dict[str, tuple[float, float]], max_day: int,
                  title: str, y_domain: list[float] | None = None) -> alt.LayerChart:
-    """One person's measurements and the given lines ({kind: (intercept, slope)})."""
+    """One person's measurements and the given lines ({kind: (intercept, slope)}); lines are
+    clipped to the plot, so one that runs off never covers the title or the axes."""
     frame = lines_frame(lines, max_day)
     kinds = [k for k in LINES if k in set(frame["line"])]
     scale = alt.Scale(domain=y_domain, zero=False) if y_domain else alt.Scale(zero=False)
     x = alt.X("days:Q", title="days of sleep deprivation", scale=alt.Scale(domain=[0, max_day]),
               axis=alt.Axis(tickMinStep=1))
-    line_marks = alt.Chart(frame).mark_line(strokeWidth=3).encode(
+    line_marks = alt.Chart(frame).mark_line(strokeWidth=3, clip=True).encode(
         x=x,
         y=alt.Y("reaction:Q", title="reaction time (ms)", scale=scale),
         color=alt.Color("line:N", title=None,
@@ -112,10 +177,14 @@ def everyone_chart(data: pd.DataFrame, coefficients: pd.DataFrame, max_day: int,
     points = data[["subject", "days", "reaction"]].assign(line="measurements")
     combined = pd.concat([*rows, points], ignore_index=True)
     names = list(kinds.values())
-    x = alt.X("days:Q", title="days")
-    y = alt.Y("reaction:Q", title="ms", scale=alt.Scale(zero=False))
+    keep = pd.concat([points["reaction"], *[r["reaction"] for r in rows
+                                             if r["line"].iloc[0] == names[1]]])
+    pad = max(0.05 * float(keep.max() - keep.min()), 10.0)
+    domain = [float(keep.min()) - pad, float(keep.max()) + pad]
+    x = alt.X("days:Q", title="days", scale=alt.Scale(domain=[0, max_day]))
+    y = alt.Y("reaction:Q", title="ms", scale=alt.Scale(domain=domain, zero=False))
     lines = alt.Chart().transform_filter(alt.datum.line != "measurements").mark_line(
-        strokeWidth=2).encode(
+        strokeWidth=2, clip=True).encode(
         x=x, y=y,
         color=alt.Color("line:N", title=None,
                         scale=alt.Scale(domain=names, range=[LINES[k][0] for k in names])),
@@ -124,5 +193,5 @@ def everyone_chart(data: pd.DataFrame, coefficients: pd.DataFrame, max_day: int,
                                                   range=[LINES[k][1] for k in names])))
     dots = alt.Chart().transform_filter(alt.datum.line == "measurements").mark_circle(
         size=16, color=INK).encode(x=x, y=y)
-    return alt.layer(lines, dots, data=combined).properties(width=95, height=85).facet(
-        facet=alt.Facet("subject:N", title=None), columns=columns)
+    return alt.layer(lines, dots, data=combined).properties(width=88, height=85).facet(
+        facet=alt.Facet("subject:N", title=None), columns=columns, spacing=8)

@@ -78,7 +78,7 @@ LEVELS = {
     "normal": {"designs": {"within": 0.34, "between": 0.33, "slope": 0.33},
                "between": {"n": (12, 20), "k": (2, 3)}, "slope": {"n": (10, 16), "k": (8, 10)},
                "within": {"n": (12, 20), "k": (2, 4)},
-               "t": ((1.4, 3.6),), "avoid_p": (0.04, 0.06), "trap": 0.15, "ask_df": True},
+               "t": ((1.1, 3.3),), "avoid_p": (0.04, 0.06), "trap": 0.15, "ask_df": True},
     "tricky": {"designs": {"within": 0.2, "between": 0.45, "slope": 0.35},
                "between": {"n": (6, 10), "k": (2, 3)}, "slope": {"n": (6, 9), "k": (8, 10)},
                "within": {"n": (8, 12), "k": (2, 3)},

@@ -11,11 +11,13 @@ import streamlit as st
 
 from games import charts
 from games.base import Round, Score
+from games.peers import compare
 from games.pvalues import GAME
 from games.pvalues import charts as p_charts
 from games.pvalues.reveal import bootstrap_words, tests_table
 from games.ui import (
     layered_reveal,
+    p_value_text,
     paragraphs,
     play,
     round_cache,
@@ -28,6 +30,30 @@ from games.ui import (
 def show_question(round_: Round) -> None:
     st.markdown("**`summary(model)`, as lme4 prints it**")
     st.code(round_.context["summary"], language=None)
+
+
+@round_cache(max_entries=64, show_spinner="Fitting the same model with statsmodels…")
+def _statsmodels(round_: Round):
+    """statsmodels' MixedLM on the round's model, beside lmerTest (games.peers)."""
+    return compare(round_.context["formula"], round_.data, focus=round_.context["term"])
+
+
+def _peer_section(round_: Round) -> None:
+    peer = _statsmodels(round_)
+    table = peer.compact().copy()
+    for column in ("lmerTest p", "statsmodels p"):
+        if column in table:
+            table[column] = [p_value_text(p) for p in table[column]]
+    st.dataframe(style_table(table, 3), width="stretch")
+    st.caption("Estimate, SE and t: the same in both fits. lmerTest reads t on its "
+               "Satterthwaite df; statsmodels' MixedLM reads it as z (no df). The SDs of both "
+               "fits are in the table below." if peer.agree else
+               "lme4 and lmerTest on the left (Satterthwaite df); statsmodels' MixedLM on the "
+               "right (z, no df). The SDs of both fits are in the table below.")
+    st.markdown(peer.explanation)
+    for note in peer.notes:
+        st.caption(note)
+    st.dataframe(style_table(peer.random, 3), width="stretch")
 
 
 @round_cache(max_entries=64)
@@ -50,7 +76,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
     specs = _specs(round_)
 
     def tests() -> None:
-        st.dataframe(style_table(tests_table(num, boot), 4), hide_index=True)
+        st.table(style_table(tests_table(num, boot), 4).hide(axis="index"))
         st.caption(f"The same t value judged three ways (lmerTest's t, z, t with n − p df), and "
                    f"the likelihood ratio judged two ways: against the χ² curve, and against "
                    f"{boot['n_ok']} studies simulated without the effect (bootstrap).")
@@ -84,6 +110,8 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                   ("Where t must fall: z test versus lmerTest", cutoff),
                   ("Simulated studies without the effect (bootstrap)", null),
                   ("Satterthwaite df for every fixed effect", coefficients),
+                  ("What Python's statsmodels says (MixedLM, the same model)",
+                   lambda: _peer_section(round_)),
                   ("What Reviewer #2 gets: lmerTest's summary",
                    lambda: st.code(ctx["summary_lmertest"], language=None)),
                   ("The likelihood-ratio test: anova(without, with)",

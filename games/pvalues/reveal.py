@@ -22,7 +22,7 @@ import lmm_core
 from ..base import Reveal, sub_seed
 
 __all__ = ["test_numbers", "build_reveal", "reveal_numbers", "tests_table", "bootstrap_words",
-           "PBOOT_N", "ALPHA"]
+           "chi2_verdict", "PBOOT_N", "ALPHA"]
 
 ALPHA = 0.05
 PBOOT_N = 300
@@ -154,10 +154,29 @@ def reveal_numbers(round_, progress: Callable[[int, int], None] | None = None,
             progress(j + 1, n)
     ok = values[np.isfinite(values)]
     exceed = int(np.sum(ok >= observed - 1e-9))
+    over = int(np.sum(ok >= stats.chi2.ppf(1 - ALPHA, 1)))
     return {"n": int(n), "n_ok": int(ok.size), "n_failed": int(n - ok.size),
             "observed": float(observed), "values": ok.tolist(), "exceed": exceed,
             "p": (1 + exceed) / (1 + ok.size),
-            "share_over_crit": float(np.mean(ok >= stats.chi2.ppf(1 - ALPHA, 1)))}
+            "p_interval": _interval(exceed, ok.size),
+            "over_crit": over, "share_over_crit": over / ok.size if ok.size else float("nan"),
+            "share_interval": _interval(over, ok.size)}
+
+
+def _interval(hits: int, n: int) -> list[float]:
+    """The exact (Clopper-Pearson) 95% interval of a share seen as hits of n simulations:
+    the Monte Carlo uncertainty of a simulated rate."""
+    if n == 0:
+        return [float("nan"), float("nan")]
+    ci = stats.binomtest(hits, n, ALPHA).proportion_ci(0.95, method="exact")
+    return [float(ci.low), float(ci.high)]
+
+
+def chi2_verdict(boot: dict) -> str:
+    """What the simulated rejection rate supports: "liberal" when its 95% interval lies
+    above 5%, "conservative" when below, "consistent" when it contains 5%."""
+    low, high = boot["share_interval"]
+    return "liberal" if low > ALPHA else "conservative" if high < ALPHA else "consistent"
 
 
 def bootstrap_words(round_, boot: dict) -> str:
@@ -165,17 +184,28 @@ def bootstrap_words(round_, boot: dict) -> str:
     num = round_.reveal.numbers
     crit = stats.chi2.ppf(1 - ALPHA, 1)
     share = 100 * boot["share_over_crit"]
+    low, high = (100 * v for v in boot["share_interval"])
+    p_low, p_high = boot["p_interval"]
+    verdict = chi2_verdict(boot)
     lines = [
         f"**The parametric bootstrap.** {boot['n_ok']} studies were simulated from the model "
         f"*without* {round_.context['term']} (so the null hypothesis is true in them) and "
         f"both models refitted to each. {boot['exceed']} of them gave a likelihood ratio of "
         f"at least the observed χ² = {num['chisq']:.2f}: p = ({boot['exceed']} + 1) / "
-        f"({boot['n_ok']} + 1) = {boot['p']:.3g}.",
+        f"({boot['n_ok']} + 1) = {boot['p']:.3g}. With {boot['n_ok']} simulations that p is "
+        f"itself uncertain: 95% interval {p_low:.3f} to {p_high:.3f}.",
         f"If the χ² approximation were exact, 5% of the simulated ratios would pass its "
-        f"cut-off {crit:.2f}; here {share:.1f}% do. "
-        + ("More than 5%: the χ² test is too liberal for this design, and the bootstrap p "
-           "corrects it." if share > 6.5 else
-           "About 5%: with this design the χ² approximation holds up well."),
+        f"cut-off {crit:.2f}; here {boot['over_crit']} of {boot['n_ok']} do ({share:.1f}%, "
+        f"95% interval {low:.1f}% to {high:.1f}%: the Monte Carlo uncertainty of "
+        f"{boot['n_ok']} simulations). " + {
+            "liberal": "The whole interval lies above 5%: the χ² test is too liberal for "
+                       "this design, and the bootstrap p corrects it.",
+            "conservative": "The whole interval lies below 5%: here the χ² test is, if "
+                            "anything, conservative.",
+            "consistent": "The interval contains 5%, so these simulations cannot tell the "
+                          "χ² test from an exact one here: it may be a little off, but "
+                          f"{boot['n_ok']} simulations are too few to say.",
+        }[verdict],
     ]
     if boot["n_failed"]:
         lines.append(f"{boot['n_failed']} refits failed and were left out.")

@@ -9,7 +9,7 @@ from scipy import stats
 
 from ..charts import ACCENT, GOOD, INK
 
-__all__ = ["t_chart", "f_chart", "REGION_WORDS"]
+__all__ = ["t_chart", "f_chart", "f_points", "REGION_WORDS", "F_TOP"]
 
 REGION_WORDS = {
     "two-sided": "two-tailed: 2.5% in each tail",
@@ -56,24 +56,43 @@ def t_chart(df: float, t_obs: float, alternative: str, title: str, fill: str = G
     return alt.layer(*layers).properties(title=title)
 
 
+F_TOP = 1.0  # the y axis stops here; F(1, df)'s density rises without limit toward F = 0
+
+
+def f_points(df: float, limit: float) -> np.ndarray:
+    """Where to draw F(1, df)'s density: densely near 0, where it climbs steeply (spaced
+    geometrically from where it passes F_TOP), evenly beyond."""
+    near = np.geomspace(1e-4, 1.0, 160)
+    return np.unique(np.concatenate([near, np.linspace(1.0, limit, 300)]))
+
+
 def f_chart(df: float, f_obs: float, title: str, alpha: float = 0.05) -> alt.LayerChart:
-    """The F(1, df) distribution with its single, upper rejection region."""
+    """The F(1, df) distribution with its single, upper rejection region.
+
+    With 1 numerator df the density has a pole at 0: the y axis stops at F_TOP, the curve is
+    clipped there (not flattened), and a note says that it keeps rising."""
     f_crit = stats.f.ppf(1 - alpha, 1, df)
     limit = max(8.0, f_obs + 1.5)
-    x = np.linspace(0.03, limit, 400)
-    curve = pd.DataFrame({"F": x, "density": np.minimum(stats.f.pdf(x, 1, df), 0.6)})
+    x = f_points(df, limit)
+    curve = pd.DataFrame({"F": x, "density": stats.f.pdf(x, 1, df)})
     region = curve[curve["F"] >= f_crit]
     label = pd.DataFrame({"F": [f_crit + 0.3], "density": [0.2], "text": ["reject: 5%"]})
+    pole = pd.DataFrame({"F": [0.45], "density": [0.93 * F_TOP],
+                         "text": ["← keeps rising toward F = 0 (off the chart)"]})
+    y = alt.Y("density:Q", title="how likely if there is no effect",
+              scale=alt.Scale(domain=[0, F_TOP], nice=False),
+              axis=alt.Axis(labels=False, ticks=False))
     layers = [
         _band(f_crit, limit, "F", GOOD),
-        alt.Chart(curve).mark_line(color=INK, strokeWidth=2).encode(
+        alt.Chart(curve).mark_line(color=INK, strokeWidth=2, clip=True).encode(
             x=alt.X("F:Q", title="F value (differences between the means ÷ noise)",
                     scale=alt.Scale(domain=[0, limit], nice=False)),
-            y=alt.Y("density:Q", title="how likely if there is no effect",
-                    axis=alt.Axis(labels=False, ticks=False)),
-        ),
-        alt.Chart(region).mark_area(color=GOOD, opacity=0.55).encode(x="F:Q", y="density:Q"),
+            y=y),
+        alt.Chart(region).mark_area(color=GOOD, opacity=0.55, clip=True).encode(
+            x="F:Q", y=y),
         alt.Chart(label).mark_text(fontSize=13, fontWeight="bold", color=INK, align="left").encode(
+            x="F:Q", y="density:Q", text="text:N"),
+        alt.Chart(pole).mark_text(fontSize=12, color=INK, align="left").encode(
             x="F:Q", y="density:Q", text="text:N"),
     ]
     layers += _observed(f_obs, f"your data: F = {f_obs:.2f}", "F", 0.5)

@@ -6,9 +6,10 @@ The learner picks a two-tailed test or a one-tailed test and its direction. The 
 ``value ~ 1 + condition + (1 | participant)`` with Satterthwaite degrees of freedom (lmerTest);
 its t value gives the p-value of each possible test.
 
-The "anova" variant asks where the rejection region of the F test for the same comparison is
-(F = t² here, so a difference in either direction makes F large: one tail of F is both tails
-of t).
+The "anova" variant asks, for a hypothesis without a direction, where the rejection region is:
+of the F test for the comparison (F = t² here, so a difference in either direction makes F
+large: the upper tail only) or, in half of these rounds, of the t test for the same comparison
+(both tails). Side by side in the reveal, one tail of F is both tails of t.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ F_OPTIONS = (
     Option("both", "Both tails: very small and very large F values"),
     Option("lower", "Only the lower tail: small F values"),
 )
+T_REGION_OPTIONS = (
+    Option("upper", "Only the upper tail: large positive t values"),
+    Option("both", "Both tails: large negative and large positive t values"),
+    Option("lower", "Only the lower tail: large negative t values"),
+)
 MEASURE_WORDS = {
     "score": ("test score", "points", "higher scores are better"),
     "reaction_time": ("reaction time", "ms", "lower (faster) reaction times are better"),
@@ -89,9 +95,12 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         "n_participants": int(scenario.data["participant"].nunique()),
     }
     if variant == "anova":
-        question = Question("region", "Where is the F test's rejection region (α = 0.05)?",
-                            options=F_OPTIONS)
-        solution = {"region": "upper"}
+        statistic = "F" if sub_seed(seed, 3).random() < 0.5 else "t"
+        context["statistic"] = statistic
+        question = Question("region", f"Where is the {statistic} test's rejection region "
+                                      "(α = 0.05)?",
+                            options=F_OPTIONS if statistic == "F" else T_REGION_OPTIONS)
+        solution = {"region": "upper" if statistic == "F" else "both"}
     else:
         question = Question("test", "Which test matches the hypothesis?", options=T_OPTIONS)
         solution = {"test": truth["alternative"]}
@@ -99,7 +108,7 @@ def make_round(seed: int, difficulty: str = "normal") -> Round:
         game="tails",
         seed=seed,
         difficulty=difficulty,
-        prompt=_prompt(scenario, variant),
+        prompt=_prompt(scenario, variant, context.get("statistic", "F")),
         questions=(question,),
         solution=solution,
         reveal=build_reveal(numbers, context, truth),
@@ -131,7 +140,7 @@ def _test_numbers(scenario) -> dict:
     }
 
 
-def _prompt(scenario, variant: str) -> str:
+def _prompt(scenario, variant: str, statistic: str = "F") -> str:
     truth = scenario.truth
     name, unit, better = MEASURE_WORDS[truth["measure"]]
     n = scenario.data["participant"].nunique()
@@ -141,11 +150,17 @@ def _prompt(scenario, variant: str) -> str:
         f"**The hypothesis.** The researchers predict that people "
         f"{HYPOTHESIS_WORDS[truth['hypothesis']]}.",
     ]
-    if variant == "anova":
+    if variant == "anova" and statistic == "F":
         lines.append(
             "**The test.** They analyse the condition effect with an ANOVA F test "
             "(for two conditions, F is the t value squared). Decide before you see the data: "
             "which values of F count as evidence for their hypothesis?"
+        )
+    elif variant == "anova":
+        lines.append(
+            "**The test.** They analyse the condition effect with a t test (treatment − "
+            "control, in standard errors). Decide before you see the data: which values of "
+            "t count as evidence for their hypothesis?"
         )
     else:
         lines.append(
@@ -159,6 +174,8 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     """Full points for the matching test; half for a two-tailed test of a directional
     hypothesis (valid but less powerful); none for a wrong or missing direction."""
     if round.context["variant"] == "anova":
+        if round.context.get("statistic", "F") == "t":
+            return _score_t_region(answer.get("region"))
         return _score_anova(answer.get("region"))
     chosen, right = answer.get("test"), round.solution["test"]
     if chosen not in TEST_WORDS:
@@ -183,6 +200,17 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
                  f"You tested the wrong direction: the hypothesis calls for a "
                  f"{TEST_WORDS[right]} test.{hint}",
                  "one_tailed_wrong_direction")
+
+
+def _score_t_region(region) -> Score:
+    if region == "both":
+        return Score(100, True, "Right: the hypothesis has no direction, so a large t either "
+                     "way counts: 2.5% in each tail. (As an F test, the same comparison has "
+                     "one tail: F = t² turns both tails of t into the upper tail of F.)")
+    return Score(0, False, "The hypothesis says only 'different', not which way: a t test "
+                 "must count large negative and large positive t values, 2.5% in each tail. "
+                 "(The F test for the same comparison has only an upper tail, because F = t² "
+                 "has no sign.)", "one_tailed_for_nondirectional")
 
 
 def _score_anova(region) -> Score:

@@ -44,7 +44,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
             numbers.insert(0, _p("p-value of your test", num[f"p_{chosen}"]))
 
     def tests() -> None:
-        st.dataframe(style_table(round_.reveal.tables["tests"], 4), hide_index=True)
+        st.table(style_table(round_.reveal.tables["tests"], 4).hide(axis="index"))
 
     def data() -> None:
         show_chart(_data_spec(round_),
@@ -87,7 +87,7 @@ def _t_pictures(round_: Round, answer: dict, num: dict) -> None:
 
 
 def _anova_pictures(num: dict) -> None:
-    show_chart(_f_spec(num["df"], num["F"], "The F test: one tail (large F = means far apart)"),
+    show_chart(_f_spec(num["df"], num["F"], "The F test: one tail, large F"),
                f"The F distribution on 1 and {num['df']:.0f} degrees of freedom with only the "
                f"upper tail shaded, and the observed F = {num['F']:.2f} marked.")
     show_chart(_t_spec(num["df"], num["t"], "two-sided",

@@ -20,7 +20,7 @@ TEST_WORDS = {
 def build_reveal(num: dict, context: dict, truth: dict) -> Reveal:
     """The reveal of a round: the words for its variant and every possible test's p-value."""
     if context["variant"] == "anova":
-        text = _anova_explanation(num)
+        text = _anova_explanation(num, context.get("statistic", "F"))
     else:
         text = _t_explanation(num, context, truth["alternative"])
     table = pd.DataFrame(
@@ -32,7 +32,7 @@ def build_reveal(num: dict, context: dict, truth: dict) -> Reveal:
                         num["p_two-sided"]],
         }
     )
-    table["Significant at 0.05?"] = ["yes" if p < ALPHA else "no" for p in table["p-value"]]
+    table["p < 0.05?"] = ["yes" if p < ALPHA else "no" for p in table["p-value"]]
     return Reveal(
         explanation=text,
         numbers=num,
@@ -82,10 +82,14 @@ def _t_explanation(num: dict, context: dict, alternative: str) -> str:
     return "\n\n".join(lines)
 
 
-def _anova_explanation(num: dict) -> str:
+def _anova_explanation(num: dict, statistic: str = "F") -> str:
+    head = ("The t test of a hypothesis without a direction is **two-tailed**: 2.5% in each "
+            "tail. The same comparison as an F test is **one-tailed (upper tail only)**:"
+            if statistic == "t" else
+            "The F test is **one-tailed (upper tail only)** even though the hypothesis has no "
+            "direction.")
     return "\n\n".join([
-        "The F test is **one-tailed (upper tail only)** even though the hypothesis has no "
-        "direction.",
+        head,
         "F compares how far apart the condition means are with how much they would differ "
         "by noise alone. With two conditions F = t²: squaring removes the sign, so a "
         "treatment that is much higher *and* one that is much lower both give a large F. "

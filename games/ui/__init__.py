@@ -31,6 +31,7 @@ from .show import (
     style_table,
     user_text,
 )
+from .sources import Refused, RoundSource, source
 
 __all__ = [
     "play", "Form", "answer_form", "widget_key",
@@ -39,4 +40,5 @@ __all__ = [
     "show_notice",
     "friendly_errors", "key_numbers", "layered_reveal", "more", "paragraphs", "p_value_text",
     "run_with_progress", "say", "show_chart", "style_table", "user_text",
+    "RoundSource", "Refused", "source",
 ]

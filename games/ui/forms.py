@@ -24,7 +24,7 @@ from ..answers import MAX_TEXT, InvalidAnswer, validate_answer
 from ..base import Question, Round
 from ..spec import Game
 from ..text import plain
-from .session import record
+from .sources import Refused, source
 
 __all__ = ["Form", "answer_form", "widget_key"]
 
@@ -60,9 +60,16 @@ def widget_key(game_id: str, question_id: str) -> str:
 
 def answer_form(game: Game, round_: Round, form: Form) -> None:
     """Draw the form; its callback scores the answer (nothing is returned: the loop reads the
-    score from the session on the rerun)."""
-    if form.live:
+    score from the session on the rerun). A source that keeps drafts (homework) gets the
+    widgets outside st.form, restored from and saved to its drafts."""
+    where = source()
+    if where.drafts:
+        _restore(game.id, round_, where)
+    if form.live or where.drafts:
         _fields(game, round_, form)
+        if where.drafts:
+            where.save_draft(round_, {q.id: st.session_state.get(widget_key(game.id, q.id))
+                                      for q in round_.questions})
         st.button("Check my answer", type="primary", key=f"{game.id}.check",
                   on_click=_submit, args=(game, round_))
     else:
@@ -71,6 +78,15 @@ def answer_form(game: Game, round_: Round, form: Form) -> None:
             st.form_submit_button("Check my answer", type="primary",
                                   on_click=_submit, args=(game, round_))
     _show_problem(game.id)
+
+
+def _restore(game_id: str, round_: Round, where) -> None:
+    """Put a saved draft into widgets this session has not drawn yet."""
+    ids = {q.id for q in round_.questions}
+    for qid, value in where.draft(round_).items():
+        key = widget_key(game_id, qid)
+        if qid in ids and key not in st.session_state and value is not None:
+            st.session_state[key] = value
 
 
 def _fields(game: Game, round_: Round, form: Form) -> None:
@@ -125,9 +141,12 @@ def _submit(game: Game, round_: Round) -> None:
     answer = {q.id: st.session_state.get(widget_key(game.id, q.id)) for q in round_.questions}
     try:
         clean = validate_answer(round_, answer)
-        score = game.score(round_, clean)
+        source().keep(game, round_, clean)  # scores, keeps and records (see games.ui.sources)
     except InvalidAnswer as problem:
         st.session_state[f"{game.id}.problem"] = problem
+        return
+    except Refused as refused:  # a closed assignment, no attempts left
+        st.session_state[f"{game.id}.problem"] = InvalidAnswer(str(refused))
         return
     except Exception:  # noqa: BLE001 - a callback's exception would reach the screen
         log.exception("Error while scoring %s round %s", game.id, round_.key)
@@ -136,10 +155,7 @@ def _submit(game: Game, round_: Round) -> None:
             "New round; if it keeps happening, tell your instructor the round number in the "
             "address bar.")
         return
-    st.session_state[f"{game.id}.answer"] = clean
-    st.session_state[f"{game.id}.score"] = score
     st.session_state.pop(f"{game.id}.problem", None)
-    record(score)
 
 
 def _show_problem(game_id: str) -> None:

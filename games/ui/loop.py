@@ -17,9 +17,10 @@ from ..base import Round, Score
 from ..spec import Game
 from ..text import literal
 from .forms import Form, answer_form
-from .rounds import current_round, new_round, run_slow_reveal
+from .rounds import new_round, run_slow_reveal
 from .session import show_notice
 from .show import friendly_errors
+from .sources import source
 
 __all__ = ["play"]
 
@@ -38,19 +39,23 @@ def play(
     """
     st.title(game.title)
     show_notice()
+    where = source()  # practice, or homework / remembered practice (games.ui.sources)
     retry = _retry_button(game.id)
-    score = None  # stays None if preparing the round fails (the message is already shown)
+    kept = score = None  # stay None if preparing the round fails (the message is shown)
     with friendly_errors("preparing this round", retry=retry):
-        round_ = current_round(game)
-        _header(game.id, round_)
+        round_ = where.round(game)
+        where.header(game.id, round_)
         st.markdown(round_.prompt)
-        score = st.session_state.get(f"{game.id}.score")
-        if score is None:
+        kept = where.stored(game.id, round_)
+        if kept is None:
             if show_question is not None:
                 show_question(round_)
             answer_form(game, round_, form)
             return
-        answer = st.session_state[f"{game.id}.answer"]
+        answer, score = kept
+        if score is None:
+            where.withheld(round_)
+            return
         _verdict(round_, answer, score)
     if score is None:
         return
@@ -58,8 +63,7 @@ def play(
         run_slow_reveal(game, round_)
         show_reveal(round_, answer, score)
         st.divider()
-        st.button("New round", key=f"{game.id}.new_bottom", type="primary",
-                  on_click=new_round, args=(game.id,))
+        where.after_reveal(game.id, round_)
 
 
 def _retry_button(game_id: str) -> Callable[[], None]:
@@ -69,7 +73,7 @@ def _retry_button(game_id: str) -> Callable[[], None]:
     return draw
 
 
-def _header(game_id: str, round_: Round) -> None:
+def practice_header(game_id: str, round_: Round) -> None:
     notice = st.session_state.pop(f"{game_id}.notice", None)
     if notice:
         st.info(notice, icon=":material/link:")

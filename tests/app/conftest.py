@@ -44,13 +44,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_database(tmp_path_factory) -> str:
+    """The server's database: a fresh SQLite file, never the project's own var/ file."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, server_database):
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
                     "(apt-get install -y chromium)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
     port = _free_port()
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(
+    env = os.environ | {"DATABASE_URL": server_database, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     # The server's output goes to a file: a pipe nobody reads would block the server once
     # a long session's log fills it.
@@ -75,7 +81,13 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser():
+    """One headless Chromium for the session. Every browser test uses it: Playwright's sync
+    API cannot be started twice in one process while the first is open."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install -y chromium)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

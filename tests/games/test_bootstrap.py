@@ -1,6 +1,8 @@
-"""The bootstrap game: intervals scored by coverage and width, misconceptions named, and the
-bootstraps shown in the reveal agreeing with each round's solution."""
+"""The bootstrap game: intervals scored by coverage and width, misconceptions named, judged
+bootstraps whose answer varies with the design, and the bootstraps shown in the reveal agreeing
+with each round's solution."""
 
+import collections
 import math
 
 import numpy as np
@@ -8,13 +10,13 @@ import pytest
 
 import lmm_core
 from games.base import sub_seed
-from games.bootstrap import logic, reveal
+from games.bootstrap import judge, logic, reveal
 from tests.round_cache import RoundsByDifficulty, each_round, lazy
 
 DIFFICULTIES = ("gentle", "normal", "tricky")
 ROUNDS = RoundsByDifficulty("bootstrap", range(30), DIFFICULTIES)
 INTERVAL = lazy(lambda: [r for r in ROUNDS.all() if r.context["variant"] == "interval"])
-KIND = lazy(lambda: [r for r in ROUNDS.all() if r.context["variant"] == "overconfident"])
+KIND = lazy(lambda: [r for r in ROUNDS.all() if r.context["variant"] == "judge"])
 SMALL = {"parametric": 25, "cluster": 20, "case": 20}
 
 
@@ -28,16 +30,29 @@ def _reference(round_) -> tuple[float, float]:
     return ref["lower"], ref["upper"]
 
 
-def test_both_variants_occur_and_only_tricky_offers_none():
+def test_both_variants_occur_and_the_right_bootstrap_varies():
     for difficulty in DIFFICULTIES:
-        assert {r.context["variant"] for r in ROUNDS[difficulty]} == {"interval",
-                                                                      "overconfident"}
-    solutions = {d: {r.solution.get("kind") for r in ROUNDS[d]} - {None} for d in DIFFICULTIES}
-    assert solutions["gentle"] == solutions["normal"] == {"case"}
-    assert solutions["tricky"] == {"case", "none"}
+        assert {r.context["variant"] for r in ROUNDS[difficulty]} == {"interval", "judge"}
+    answers = collections.Counter(r.solution["kind"] for r in KIND)
+    assert len(answers) >= 3, answers
+    assert max(answers.values()) <= 0.6 * len(KIND), answers
+    designs = {r.context["design"] for r in KIND if r.difficulty != "gentle"}
+    assert designs == {"slope", "within", "crossed"}
     for round_ in KIND:
         values = [o.value for o in round_.question("kind").options]
-        assert ("none" in values) == (round_.difficulty == "tricky")
+        assert values == [*round_.context["shown"], "none"]
+        assert round_.solution["kind"] in values
+
+
+def test_every_asked_pair_has_exactly_one_answer():
+    for design in judge.VERDICTS:
+        for shown, ask in judge.combos(design):
+            wanted = "narrow" if ask == "narrow" else "right"
+            hits = [k for k in shown if judge.VERDICTS[design][k] == wanted]
+            assert len(hits) <= 1
+            assert judge.solution(design, shown, ask) == (hits[0] if hits else "none")
+    assert judge.solution("crossed", ("case", "cluster", "parametric"), "narrow") is None
+    assert (("case", "cluster", "parametric"), "trust") in judge.combos("crossed")
 
 
 def test_difficulties_differ_in_what_is_shown_and_how_many_people():
@@ -120,50 +135,63 @@ def test_reversed_ends_are_read_as_an_interval_and_bad_input_is_refused():
 @each_round(lambda: KIND)
 def test_each_wrong_bootstrap_names_its_misconception(round_):
     right = round_.solution["kind"]
+    codes = set()
     for option in round_.question("kind").options:
         result = logic.score(round_, {"kind": option.value})
+        assert result.feedback.strip()
         if option.value == right:
-            assert (result.points, result.correct) == (100, True)
-        elif right == "case":
-            assert (result.points, result.misconception) == (0, "case_bootstrap_overconfident")
+            assert (result.points, result.correct, result.misconception) == (100, True, None)
         else:
-            expected = {"case": "row_resampling_always_overconfident",
-                        "parametric": "blamed_parametric_bootstrap",
-                        "cluster": "blamed_participant_resampling"}[option.value]
-            assert (result.points, result.misconception) == (0, expected)
+            assert result.points == 0 and result.misconception
+            codes.add(result.misconception)
     assert logic.score(round_, {"kind": "bogus"}).misconception == "no_answer"
 
 
-def _first(difficulty, kind):
-    return next(r for r in ROUNDS[difficulty] if r.solution.get("kind") == kind)
+def test_misconceptions_say_what_was_trusted_or_blamed():
+    context = {"design": "crossed", "ask": "trust", "shown": ["case", "cluster", "parametric"]}
+    assert judge.verdict(context, "parametric", "cluster")[1] == "ignored_item_sampling"
+    assert judge.verdict(context, "parametric", "case")[1] == "trusted_row_resampling"
+    assert judge.verdict(context, "parametric", "none")[1] == "blamed_parametric_bootstrap"
+    context = {"design": "within", "ask": "narrow", "shown": ["case", "cluster", "parametric"]}
+    assert judge.verdict(context, "none", "case")[1] == "row_resampling_always_overconfident"
+    context = {"design": "slope", "ask": "narrow", "shown": ["case", "parametric"]}
+    assert judge.verdict(context, "case", "none")[1] == "case_bootstrap_overconfident"
 
 
-@each_round(lambda: [_first("normal", "case"), _first("tricky", "case"),
-                     _first("tricky", "none")])
-def test_the_bootstraps_on_screen_agree_with_the_solution(round_):
-    """The full reveal (a thousand refits): row resampling is the only too narrow interval in
-    a "case" round, and none is too narrow in a "none" round."""
+def _first(design):
+    return next(r for r in KIND if r.context["design"] == design)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("design", ["slope", "within", "crossed"])
+def test_the_bootstraps_on_screen_agree_with_the_verdicts(design):
+    """The full reveal (hundreds of refits): exactly the bootstraps the design makes too
+    narrow come out under TOO_NARROW of the reference interval's width."""
+    round_ = _first(design)
     boot = reveal.reveal_numbers(round_)
-    expected = [] if round_.solution["kind"] == "none" else ["case"]
+    shown = reveal.kinds_of(round_)
+    assert list(boot) == shown
+    expected = [k for k in shown if judge.VERDICTS[design][k] == "narrow"]
     assert reveal.too_narrow(boot) == expected
-    assert {k: boot[k]["n"] for k in reveal.KINDS} == reveal.REPLICATES
-    assert sum(reveal.REPLICATES.values()) == 1000
-    for kind in reveal.KINDS:
+    assert {k: boot[k]["n"] for k in shown} == reveal.replicates_for(round_)
+    for kind in shown:
         assert boot[kind]["n_failed"] == 0
         assert boot[kind]["lower"] < round_.reveal.numbers["estimate"] < boot[kind]["upper"]
     story = reveal.bootstrap_story(round_, boot)
-    assert f"{boot['case']['lower']:.1f} to {boot['case']['upper']:.1f}" in story
+    for kind in shown:
+        assert f"{boot[kind]['lower']:.1f} to {boot[kind]['upper']:.1f}" in story
 
 
 def test_reveal_numbers_are_deterministic_and_match_lmm_core_bootstrap():
-    round_ = KIND[0]
+    round_ = next(r for r in KIND if "parametric" in r.context["shown"])
     ticks = []
     first = reveal.reveal_numbers(round_, progress=lambda d, t: ticks.append((d, t)),
                                   replicates=SMALL)
     again = reveal.reveal_numbers(round_, replicates=SMALL)
     assert first == again
     done = [d for d, _ in ticks]
-    assert ticks[-1] == (65, 65) and done == sorted(done)
+    total = sum(SMALL[k] for k in reveal.kinds_of(round_))
+    assert ticks[-1] == (total, total) and done == sorted(done)
     fit = lmm_core.lmer(round_.context["formula"], round_.data)
     direct = lmm_core.bootstrap(fit, 25, "parametric", rng=sub_seed(round_.seed, 20, 0))
     values = direct.replicates[round_.context["term"]].to_numpy()
@@ -176,21 +204,36 @@ def test_table_and_story_name_the_numbers():
     table = reveal.bootstrap_table(round_, boot)
     assert list(table["interval"])[:2] == ["Wald (± 1.96 SE)", "profile likelihood"]
     assert table["width vs profile"].iloc[1] == "100%"
+    assert len(table) == 2 + 3
     explanation = round_.reveal.explanation
     num = round_.reveal.numbers
     assert f"{num['profile_lower']:.1f} to {num['profile_upper']:.1f}" in explanation
     assert f"{num['se']:.2f}" in explanation
 
 
-def test_premise_of_overconfident_rounds_holds_in_their_data():
-    """Row resampling sees only within-person noise: for "case" rounds that noise explains
-    under half the standard error; for "none" rounds people's own differences agree with it."""
+def test_premise_of_judge_rounds_holds_in_their_data():
+    """Row resampling sees only within-person noise: in slope rounds that noise explains under
+    half the standard error; in within rounds people's own differences agree with it; in
+    crossed rounds which words were sampled explains most of the effect's variance."""
     for round_ in KIND:
         data, num = round_.data, round_.reveal.numbers
         fit = lmm_core.lmer(round_.context["formula"], data)
-        if round_.solution["kind"] == "case":
+        design = round_.context["design"]
+        if design == "slope":
             centred = data["days"] - data.groupby("subject")["days"].transform("mean")
             assert fit.sigma / math.sqrt(float((centred**2).sum())) / num["se"] < 0.5
-        else:
+        elif design == "within":
             ratio = num["sd_people"] / math.sqrt(num["n_people"]) / num["se"]
             assert 0.85 <= ratio <= 1.2
+        else:
+            vc = fit.varcorr().set_index("grp")["sdcor"]
+            words = vc["item"] ** 2
+            assert words / (words + fit.sigma**2 / num["n_people"]) >= 0.8
+
+
+def test_crossed_reveal_explains_that_words_not_participants_set_the_width():
+    round_ = _first("crossed")
+    text = round_.reveal.explanation
+    assert "difference between words" in text and "More words, not more participants" in text
+    assert round_.context["reference_kind"] == "Wald"
+    assert round_.reveal.numbers["profile_lower"] == round_.reveal.numbers["wald_lower"]

@@ -270,5 +270,17 @@ def test_a_silent_optimizer_on_a_singular_fit_is_explained():
     result = optimizers.optimizer_reveal(round_)
     assert round_.context["problem"] == "singular"
     assert result["numbers"]["n_warn"] == 4
-    assert "L-BFGS-B (optimx) stops a hair inside the boundary, where lme4's singularity check" \
+    assert "optimx.L-BFGS-B stops a hair inside the boundary, where lme4's singularity check" \
         in result["explanation"]
+
+
+def test_optimizers_are_named_as_lme4_names_them():
+    from lmm_core.optimize import ALL_FIT
+
+    round_ = logic.make_round(2, "normal")
+    result = optimizers.optimizer_reveal(round_)
+    assert list(result["points"]["optimizer"]) == list(ALL_FIT)
+    names = list(result["table"]["optimizer"])
+    assert names[:4] == list(ALL_FIT)[:4]
+    assert names[4] == "nloptwrap.NLOPT_LN_BOBYQA (lmer's default)"
+    assert all(n in result["explanation"] for n in optimizers.NOT_PORTED)

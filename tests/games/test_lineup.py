@@ -1,10 +1,12 @@
 """The lineup game: one real panel among fakes from fit.simulate, and the better model."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
+import simulators
 from games.base import frame_from_dict
-from games.lineup import logic
+from games.lineup import charts, logic, signal
 from tests.round_cache import LazyRounds, each_round
 
 SEEDS = range(40)
@@ -77,3 +79,76 @@ def test_outlier_reveal_shrinks_the_inflated_sd():
     for round_ in rounds:
         num = round_.reveal.numbers
         assert num["sd_affected_without"] < num["sd_affected_with"]
+
+
+# ----- the measured signal and the calibrated difficulty ----------------------------------
+def test_strength_of_a_panel_beyond_every_null():
+    rng = np.random.default_rng(1)
+    stats = rng.standard_normal((2, 200))
+    stats[0, 0] = 10.0  # the real panel (column 0) stands out on the first statistic
+    seen = signal.strength(stats)
+    assert seen.p == pytest.approx(1 / 200) and seen.z > 5
+    stats[0, 0] = np.median(stats[0, 1:])
+    stats[1, 0] = np.median(stats[1, 1:])
+    assert 0.3 < signal.strength(stats).p <= 1.0
+
+
+def test_statistics_see_what_each_problem_looks_like():
+    """Each statistic is larger for data with its problem than for data from the model."""
+    cases = {"outliers": ("outliers", {"size": 8.0}),
+             "mixture": ("mixture", {"group_difference": 40.0}),
+             "unequal_variances": ("heterogeneous_variance", {"sd_ratio": 12.0})}
+    for problem, (name, params) in cases.items():
+        data = simulators.generate(name, seed=3, **params).data
+        clean = simulators.generate("two_condition", seed=3).data
+        shown = signal.panel_statistic(problem, data, data["value"].to_numpy()[:, None])
+        plain = signal.panel_statistic(problem, clean, clean["value"].to_numpy()[:, None])
+        assert shown.max() > plain.max(), problem
+
+
+@pytest.mark.slow
+def test_difficulty_levels_differ_as_named_by_the_measured_signal():
+    """Over 20 seeds per level, rounds with a problem have their signal in the level's band
+    (the real panel's p-value among 999 simulated panels), and the bands are ordered."""
+    medians = []
+    for difficulty, level in logic.LEVELS.items():
+        lo, hi = level["band"]
+        seen = [r.context["signal"]["p"] for r in (logic.make_round(s, difficulty)
+                                                   for s in range(20))
+                if r.context["signal"] is not None]
+        inside = np.mean([lo < p <= hi for p in seen])
+        assert len(seen) >= 10 and inside >= 0.9, (difficulty, inside)
+        medians.append(np.median(seen))
+    assert medians == sorted(medians) and medians[0] < medians[2]
+
+
+def test_reveal_says_how_visible_the_problem_was():
+    round_ = _round("mixture")
+    p = round_.context["signal"]["p"]
+    assert "How visible was it?" in round_.reveal.explanation
+    assert f"{p:.3f}" in round_.reveal.explanation
+    assert "How visible" not in _round("nothing").reveal.explanation
+
+
+def test_lineup_is_one_grid_that_fits_a_phone():
+    round_ = ROUNDS[0]
+    spec = charts.lineup_chart(round_.data, real=2).to_dict(validate=False)
+    assert spec["columns"] == charts.COLUMNS == 3
+    width = spec["spec"]["width"] * 3 + 2 * spec["spacing"] + 40  # 40: the y axis
+    assert width <= 390 - 32  # a 390 px phone less the page's padding
+    labels = set(pd.DataFrame(next(iter(spec["datasets"].values())))["label"])
+    assert labels == {f"Panel {i}" for i in range(1, 10)} - {"Panel 2"} | {"Panel 2 (real)"}
+
+
+@pytest.mark.parametrize("problem", list(logic.PROBLEMS))
+def test_r_printouts_refit_the_reveals_models_from_the_marked_data(problem):
+    from games.lineup import reveal as better
+
+    round_ = _round(problem)
+    out = better.printouts(problem, frame_from_dict(round_.context["real"]))
+    expected = {"outliers": 2, "mixture": 2, "unequal_variances": 3, "nothing": 1}[problem]
+    assert len(out) == expected and "shown model" in out
+    assert all("Linear mixed model fit by REML" in text for text in out.values())
+    table = round_.reveal.tables["side_by_side"]
+    shown = f"{table.iloc[:, 0]['SD residual']:.3f}"[:4]
+    assert shown in out["shown model"]

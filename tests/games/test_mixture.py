@@ -19,15 +19,16 @@ def _round(variant, difficulty="normal"):
     return next(r for r in rounds if r.context["variant"] == variant)
 
 
-def test_both_variants_occur_and_gentle_has_only_mean_differences():
+def test_both_variants_occur_at_every_difficulty():
     assert {r.context["variant"] for r in ROUNDS} == {"means", "spreads"}
-    assert {logic.make_round(s, "gentle").context["variant"] for s in range(15)} == {"means"}
+    assert {logic.make_round(s, "gentle").context["variant"] for s in range(15)} == {
+        "means", "spreads"}
 
 
 def test_difficulties_offer_more_models_and_subtler_groups():
     offered = {d: len(logic.make_round(4, d).question("model").options)
                for d in ("gentle", "normal", "tricky")}
-    assert offered == {"gentle": 3, "normal": 5, "tricky": 6}
+    assert offered == {"gentle": 4, "normal": 5, "tricky": 6}
     sizes = [logic.LEVELS[d]["difference"] for d in ("gentle", "normal", "tricky")]
     assert sizes == sorted(sizes, reverse=True)
     ratios = [logic.LEVELS[d]["ratio"] for d in ("gentle", "normal", "tricky")]
@@ -63,7 +64,7 @@ def test_missing_or_unknown_answers_score_zero():
         result = logic.score(round_, answer)
         assert (result.points, result.correct, result.misconception) == (0, False, "no_answer")
     gentle = logic.make_round(0, "gentle")
-    assert logic.score(gentle, {"model": "two_sds"}).misconception == "no_answer"  # not offered
+    assert logic.score(gentle, {"model": "group_nest"}).misconception == "no_answer"  # not offered
 
 
 def test_bad_seeds_and_difficulties_say_what_is_wrong():

@@ -1,12 +1,10 @@
 """The nesting game: nested or crossed per design, the misconception behind each wrong
-structure, the reused-labels trap in the fitted numbers, and the local items generator."""
+structure and the reused-labels trap in the fitted numbers."""
 
-import numpy as np
 import pytest
 
 import lmm_core
 from games.nesting import designs, logic
-from games.nesting.items import items_crossed
 from games.nesting.reveal import UNIQUE, formula, with_unique_labels
 from tests.round_cache import LazyRounds, each_round
 
@@ -64,8 +62,8 @@ def test_difficulties_differ():
         counts = [len(designs.OFFERED[(fam, d)]) for d in ("gentle", "normal", "tricky")]
         assert counts == sorted(counts) and counts[0] < counts[-1]
     tricky = [logic.make_round(s, "tricky") for s in range(12)]
-    assert not any(r.context["show_diagram"] for r in tricky)
-    assert all(r.context["show_diagram"] for r in ROUNDS)
+    assert "Where to look" in logic.make_round(0, "gentle").prompt
+    assert not any("Where to look" in r.prompt for r in tricky)
     nested = _rounds("schools_nested", tricky)[0]
     labels = [o.label for o in nested.question("structure").options]
     assert "(1 | school) + (1 | school:class)" in labels  # nesting written out
@@ -133,28 +131,6 @@ def test_diagram_is_a_tree_when_nested_and_a_web_when_crossed():
         assert len(diagram["left"]) <= designs.SHOWN_MAX >= len(diagram["right"])
 
 
-def test_items_generator_is_fully_crossed_and_deterministic():
-    first = items_crossed(7, n_participants=6, n_items=8)
-    again = items_crossed(7, n_participants=6, n_items=8)
-    data = first.data
-    assert data.equals(again.data) and not data.equals(items_crossed(8, n_participants=6,
-                                                                     n_items=8).data)
-    cells = data.groupby(["participant", "item"]).size()
-    assert len(cells) == 48 and (cells == 1).all()
-    assert data.groupby("item")["frequency"].nunique().max() == 1  # a property of the word
-    assert (data.groupby("frequency")["item"].nunique() == 4).all()
-    assert sorted(first.truth["rare_items"]) == sorted(
-        data.loc[data["frequency"] == "rare", "item"].unique())
-    assert np.array_equal(data["rt"], np.round(data["rt"]))
-
-
-def test_items_generator_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="even number"):
-        items_crossed(1, n_items=7)
-    with pytest.raises(ValueError, match="3 or more"):
-        items_crossed(1, n_participants=2)
-
-
 def test_r_printouts_show_both_main_fits_as_r_does():
     from games.nesting.reveal import r_printouts
 
@@ -163,3 +139,34 @@ def test_r_printouts_show_both_main_fits_as_r_does():
     out = r_printouts(round_.data, context["family"], [context["right"], context["trap"]])
     assert all("REML criterion at convergence" in text for text in out.values())
     assert "class:school" in out[context["right"]]
+
+
+def test_the_prompt_does_not_give_the_design_away():
+    """Nested and crossed school rounds read the same: only the data tell them apart."""
+    by_design = {}
+    for round_ in ROUNDS:
+        prompt = round_.prompt
+        for word in ("nested", "crossed", "different classes", "same programme in every"):
+            assert word not in prompt.replace("*the same programme* in", "")
+        by_design.setdefault(round_.context["design"], round_)
+    nested, crossed = by_design["schools_nested"], by_design["schools_crossed"]
+    strip = [r.prompt.replace(str(len(r.data)), "N") for r in (nested, crossed)]
+    assert strip[0].split("**Your job.**")[0] == strip[1].split("**Your job.**")[0]
+
+
+@pytest.mark.parametrize("difficulty", ["gentle", "normal", "tricky"])
+def test_the_data_show_the_design(difficulty):
+    """A school round's letters explain little (nested: reused names) or most (crossed:
+    shared programmes) of how classes differ within schools; every word round's counts show
+    that everybody read every word."""
+    for seed in range(15):
+        round_ = logic.make_round(seed, difficulty)
+        design = round_.context["design"]
+        if design == "items_crossed":
+            counts = designs.reading_counts(round_.data)["count"]
+            assert counts["words each participant read"] == counts["different words"]
+            continue
+        share = designs.letter_share(round_.data)
+        assert (share <= designs.SHARE_NESTED_MAX if design == "schools_nested"
+                else share >= designs.SHARE_CROSSED_MIN)
+        assert f"{share:.0%}" in round_.reveal.explanation

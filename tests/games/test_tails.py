@@ -1,5 +1,8 @@
 """The tails game: the right test per hypothesis, and the misconception behind each wrong one."""
 
+import json
+
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -57,7 +60,14 @@ def test_balanced_design_has_n_minus_one_satterthwaite_df():
 
 
 def test_anova_variant_is_upper_tail_and_matches_two_tailed_t():
-    round_ = _rounds("anova")[0]
+    rounds = _rounds("anova")
+    assert {r.context["statistic"] for r in rounds} == {"F", "t"}
+    t_round = next(r for r in rounds if r.context["statistic"] == "t")
+    assert t_round.solution == {"region": "both"}
+    assert logic.score(t_round, {"region": "upper"}).misconception == (
+        "one_tailed_for_nondirectional")
+    assert "t test" in t_round.questions[0].text and "two-tailed" in t_round.reveal.explanation
+    round_ = next(r for r in rounds if r.context["statistic"] == "F")
     num = round_.reveal.numbers
     assert round_.solution == {"region": "upper"}
     assert num["F"] == pytest.approx(num["t"] ** 2)
@@ -68,3 +78,21 @@ def test_anova_variant_is_upper_tail_and_matches_two_tailed_t():
 
 def test_gentle_rounds_use_scores_only():
     assert {logic.make_round(s, "gentle").context["measure"] for s in range(10)} == {"score"}
+
+
+def test_f_density_is_clipped_honestly_not_flattened():
+    """F(1, df) has a pole at 0: the curve is sampled finely there and clipped at the top of
+    the y axis (with a note), instead of being capped into a flat top."""
+    from games.tails import charts
+
+    spec = charts.f_chart(18.0, 2.5, "F").to_dict(validate=False)
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] in ("line", "area")]
+    assert lines and all(layer["mark"].get("clip") is True for layer in lines)
+    assert lines[0]["encoding"]["y"]["scale"]["domain"] == [0, charts.F_TOP]
+    curve = next(v for v in spec["datasets"].values() if len(v) > 100)
+    density = np.array([row["density"] for row in curve])
+    near_zero = np.array([row["F"] for row in curve]) < 0.5
+    assert near_zero.sum() >= 100 and density.max() > 10 * charts.F_TOP
+    assert np.all(np.diff(density[near_zero]) < 0)  # still falling: no flat top
+    texts = json.dumps(spec["datasets"])
+    assert "keeps rising toward F = 0" in texts

@@ -27,6 +27,7 @@ def test_report_is_the_fit_and_lmertests_summary():
     # lme4: 24.13954, 5.91872, 25.48285 (tests/reference case sleep_seed_reml)
     assert report.random_effects["Std.Dev."].round(3).tolist() == [24.14, 5.919, 25.483]
     assert report.notes == ()
+    assert report.seconds > 0
 
 
 def test_ml_fit_prints_fit_statistics():
@@ -76,6 +77,9 @@ def test_missing_rows_are_noted():
     report = fit_model(data, FORMULA)
     assert [n.level for n in report.notes] == ["info"]
     assert "2 rows" in report.notes[0].message
+    assert not report.notes[0].from_lme4  # R's lmer() drops them without a word
+    assert all(explain(m).from_lme4 for m in ("boundary (singular) fit: see help('isSingular')",
+                                              "something new from lme4"))
 
 
 def test_interval_table_lines_up_methods_by_parameter():

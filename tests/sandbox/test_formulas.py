@@ -81,3 +81,11 @@ def test_a_formula_that_does_not_parse_falls_back_on_the_columns():
 def test_reasons_when_no_pooling_plot_applies(data, words):
     plan = pooling_plan("y ~ x + (1 | g)", data)
     assert not plan.applies and words in plan.reason
+
+
+def test_a_numeric_grouping_factor_is_not_offered_as_the_predictor():
+    # (1 | days) first in the formula once emptied the predictor list (an IndexError on the page)
+    plan = pooling_plan("reaction ~ days + (days | subject) + (1 | days)", SLEEP)
+    assert (plan.predictor, plan.group) == ("days", "subject") and plan.predictors == ("days",)
+    alone = pooling_plan("reaction ~ days + (1 | days)", SLEEP)
+    assert alone.group == "days" and not alone.applies

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import lmm_core
 import simulators
-from sandbox.upload import MAX_BYTES, MAX_ROWS, UploadError, r_names, read_upload
+from sandbox.upload import MAX_BYTES, MAX_ROWS, UploadError, r_names, read_upload, visible
 
 SLEEP = simulators.load("sleep_seed")
 
@@ -74,17 +77,90 @@ def test_column_names_become_r_names():
     table = read_upload("x.csv", raw)
     assert list(table.data.columns) == ["reaction.time", "X1st.day", "subject", "subject.1"]
     assert table.renamed == {"reaction time": "reaction.time", "1st day": "X1st.day"}
-    assert any("read.csv" in n for n in table.notes)
 
 
 @pytest.mark.parametrize(("names", "expected"), [
-    # R: make.names(c(...), unique = TRUE)
+    # R (LC_ALL=C.UTF-8): make.names(c(...), unique = TRUE)
     (["reaction time", "1st", "_x", ".5a", ".a", "if", "TRUE", ""],
      ["reaction.time", "X1st", "X_x", "X.5a", ".a", "if.", "TRUE.", "X"]),
     (["a", "a", "a.1", "b-c"], ["a", "a.2", "a.1", "b.c"]),
+    (["é", "ä1", "1é", "résumé time", "x²", "日本", "α", "?", "?a"],
+     ["é", "ä1", "X1é", "résumé.time", "x.", "日本", "α", "X.", "X.a"]),
 ])
 def test_r_names_match_make_names(names, expected):
     assert r_names(names) == expected
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    # where the sandbox differs from R, so that every name can be typed in a formula:
+    # invisible characters are dropped (R: "\u200b" -> "X."), accents composed (R: "e." for
+    # e + U+0301), and a lone "." (a formula's "all other columns") gets an X
+    (["\u200b", "a\u200bb", "\ufeffsubject", "e\u0301", ".", "a", "a\u200b"],
+     ["X", "ab", "subject", "é", "X.", "a", "a.1"]),
+])
+def test_r_names_drop_invisible_characters(names, expected):
+    assert r_names(names) == expected
+
+
+@given(st.lists(st.text(min_size=0, max_size=6), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_every_name_can_be_typed_in_a_formula(names):
+    made = r_names(names)
+    assert len(set(made)) == len(made)
+    for name in made:
+        parsed = lmm_core.parse_formula(f"`an outcome` ~ {name} + (1 | `a group`)")
+        assert parsed.fixed.terms == ((name,),), name
+
+
+def test_unicode_and_invisible_headers_keep_letters_and_show_the_mapping():
+    raw = "é,\u200b,größe,x²\ng,1,2,3\nh,2,3,4\n".encode()
+    table = read_upload("x.csv", raw)
+    assert list(table.data.columns) == ["é", "X", "größe", "x."]
+    assert table.renamed == {"\u200b": "X", "x²": "x."}
+    assert visible("\u200b") == "<U+200B>"
+
+
+@pytest.mark.parametrize(("codec", "note"), [
+    ("utf-32", "UTF-32 text"),
+    ("utf-32-le", "UTF-32 text (without a byte-order mark)"),
+    ("utf-32-be", "UTF-32 text (without a byte-order mark)"),
+    ("utf-16-le", "UTF-16 text (without a byte-order mark)"),
+])
+def test_utf32_and_unmarked_utf16_are_read(codec, note):
+    table = read_upload("x.csv", "g,y\nä,1\nö,2\n".encode(codec))
+    assert table.data["g"].tolist() == ["ä", "ö"] and table.data["y"].tolist() == [1, 2]
+    assert note in table.notes[0]
+
+
+def test_a_nul_byte_is_named_with_its_line():
+    with pytest.raises(UploadError, match="Line 3 of “x.csv” contains a NUL character"):
+        read_upload("x.csv", b"g,y\na,1\nb\x00,2\nc,3\n" + b"d,4\n" * 3000)
+
+
+@pytest.mark.parametrize(("header", "line", "words"), [
+    (True, 1, "100,000 values separated by commas in its first line"),
+    (False, 2, "870,000 values separated by semicolons in line 2"),
+])
+def test_too_many_columns_are_refused_before_parsing(header, line, words, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(pd, "read_csv", never)
+    if header:
+        raw = (",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n").encode()
+    else:
+        raw = b"a;b;c\n" + b"1;" * 869_999 + b"1\n"
+    with pytest.raises(UploadError, match="more than the limit of 200 columns") as error:
+        read_upload("wide.csv", raw)
+    assert words in str(error.value)
+
+
+def test_infinite_values_are_named_by_column_and_row():
+    table = read_upload("x.csv", b"g,y,x\na,1,inf\nb,2,3\na,3,-Inf\nb,4,5\n")
+    assert table.data["x"].tolist()[1] == 3.0
+    (note,) = table.notes
+    assert "Column x holds an infinite value (inf) in rows 1, 3" in note
+    assert "empty the cells" in note
 
 
 @pytest.mark.parametrize(("name", "raw", "words"), [

@@ -20,7 +20,9 @@ NAMES = sorted(SCENARIOS)
 FINGERPRINTS = {
     "convergence_trouble": "aa57e88642062315",
     "heterogeneous_variance": "f59e9708d0df663b",
+    "items_crossed": "eea622d0537c0806",
     "mixture": "7441bddd67fa0883",
+    "multisite": "942e77d1462fca8f",
     "outliers": "c5bc335a243766c3",
     "schools_crossed": "9be08a304fa89ea7",
     "schools_nested": "c15b494a75d93547",
@@ -37,7 +39,8 @@ def fingerprint(data: pd.DataFrame) -> str:
 def test_registry_lists_the_documented_scenarios():
     assert set(SCENARIOS) == {
         "two_condition", "outliers", "mixture", "heterogeneous_variance", "tails", "sleep",
-        "schools_nested", "schools_crossed", "convergence_trouble",
+        "schools_nested", "schools_crossed", "convergence_trouble", "items_crossed",
+        "multisite",
     }
 
 

@@ -30,6 +30,10 @@ def expected_rows(name: str, p: dict, truth: dict) -> int:
         return p["n_subjects"] * p["n_days"] + k * (k + 1) // 2
     if name.startswith("schools"):
         return p["n_schools"] * p["n_classes"] * p["n_pupils"]
+    if name == "items_crossed":
+        return p["n_participants"] * p["n_items"]
+    if name == "multisite":
+        return p["n_sites"] * p["n_per_site"] * two
     return {"scale": 150, "singular": 120, "overparameterized": 120}[truth["problem"]]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulators import generate
+from simulators import ScenarioError, generate
 from simulators.experiments import alternative_for
 
 
@@ -206,3 +206,35 @@ def test_convergence_scale_problem_uses_a_large_uncentered_predictor():
 def test_convergence_random_problem_covers_all_three():
     problems = {generate("convergence_trouble", seed=s).truth["problem"] for s in range(20)}
     assert problems == {"scale", "singular", "overparameterized"}
+
+
+def test_items_are_fully_crossed_and_frequency_is_a_property_of_the_word():
+    scenario = generate("items_crossed", seed=7, n_participants=6, n_items=8)
+    data = scenario.data
+    cells = data.groupby(["participant", "item"]).size()
+    assert len(cells) == 48 and (cells == 1).all()
+    assert data.groupby("item")["frequency"].nunique().max() == 1
+    assert (data.groupby("frequency")["item"].nunique() == 4).all()
+    assert sorted(scenario.truth["rare_items"]) == sorted(
+        data.loc[data["frequency"] == "rare", "item"].unique())
+    assert np.array_equal(data["rt"], np.round(data["rt"]))
+    assert scenario.formula == "rt ~ frequency + (1 | participant) + (1 | item)"
+
+
+def test_items_need_an_even_number_of_words():
+    with pytest.raises(ScenarioError, match="even"):
+        generate("items_crossed", seed=1, n_items=7)
+    with pytest.raises(ScenarioError, match="n_participants"):
+        generate("items_crossed", seed=1, n_participants=2)
+
+
+def test_multisite_nests_participants_in_sites_with_a_site_level_setting():
+    scenario = generate("multisite", seed=2, n_sites=6, n_per_site=4, n_trials=2)
+    data = scenario.data
+    assert data.groupby("participant")["site"].nunique().max() == 1  # nested, unique labels
+    assert data.groupby("site")["setting"].nunique().max() == 1  # a property of the site
+    assert set(data["setting"]) == {"clinic", "university"}
+    assert sorted(data.loc[data["setting"] == "university", "site"].unique()) == \
+        scenario.truth["university_sites"]
+    cells = data.groupby(["participant", "condition"]).size()
+    assert (cells == 2).all() and len(data) == 6 * 4 * 4

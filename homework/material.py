@@ -1,0 +1,189 @@
+"""What a student sees with a round, outside the app: the prompt, printouts and tables the
+game page shows before the answer, the question's picture and the data (pure; no streamlit).
+
+Game pages draw their questions themselves, so this module has one small adapter per game
+(:data:`ADAPTERS`) that picks the same material with the games' own chart functions. A game
+without an adapter (a new one) still exports: its prompt, its questions and its data as CSV;
+an adapter that fails says why in ``Material.notes`` instead of breaking an export.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+from markdown_it import MarkdownIt
+
+from games import charts
+from games.base import Round
+
+__all__ = ["Material", "material", "markdown_html", "ADAPTERS", "figure_png", "figure_svg"]
+
+log = logging.getLogger("lmm_games")
+_MD = MarkdownIt("commonmark", {"html": False})  # game text only; raw HTML is not passed
+WIDTH, HEIGHT = 520, 320
+
+
+@dataclass(frozen=True, eq=False)
+class Material:
+    prompt_html: str
+    printouts: tuple[tuple[str, str], ...] = ()            # (title, preformatted text)
+    tables: tuple[tuple[str, pd.DataFrame], ...] = ()
+    figure: dict | None = None                             # a Vega-Lite spec
+    figure_alt: str = ""
+    after_answer: bool = False  # the figure and data belong to the feedback, not the question
+    notes: tuple[str, ...] = ()
+
+
+def markdown_html(text: str) -> str:
+    """A game's Markdown (prompts, explanations) as HTML; HTML in the text is escaped."""
+    return _MD.render(text or "").strip()
+
+
+def material(round_: Round) -> Material:
+    base = Material(prompt_html=markdown_html(round_.prompt))
+    adapter = ADAPTERS.get(round_.game)
+    if adapter is None:
+        return base
+    try:
+        extra = adapter(round_)
+    except Exception as error:  # noqa: BLE001 - a missing picture must not stop an export
+        log.warning("No export material for %s seed %s: %s", round_.game, round_.seed, error)
+        return Material(base.prompt_html, notes=(
+            f"{round_.game}: the question's picture could not be drawn ({error}); the data "
+            "are attached as CSV.",))
+    return Material(base.prompt_html, **extra)
+
+
+def _spec(chart: alt.TopLevelMixin, height: int = HEIGHT) -> dict:
+    """A plain Vega-Lite dict, sized for paper and LMS pages. Validation is skipped: the
+    games' charts are validated by the app's own tests, and it costs ~0.1 s per chart."""
+    styled = charts.style(chart.properties(width=WIDTH), height=None)
+    spec = json.loads(json.dumps(styled.to_dict(validate=False)))
+    if height:
+        spec.setdefault("height", height)
+    return spec
+
+
+def figure_png(spec: dict, scale: float = 1.0) -> bytes:
+    """PNG at the chart's own size (scale 1.5 costs 1.7x the time for the big lineup grid)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+def figure_svg(spec: dict) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+
+
+# ----- one adapter per game: what its page shows before the answer --------------------------
+def _tails(r: Round) -> dict:
+    chart = charts.condition_plot(r.data, r.context["response"], r.context["unit"])
+    return {"figure": _spec(chart), "after_answer": True,  # "the data appear after you answer"
+            "figure_alt": "Each participant's values in the control and treatment conditions, "
+                          "joined by a line, with the condition means as diamonds."}
+
+
+def _lineup(r: Round) -> dict:
+    """The grid of panels: one panel's chart built once, the others swap in their rows (as
+    the game page does; building twenty Altair charts would take seconds)."""
+    from games.lineup import charts as lc
+
+    alt_text = ("A grid of numbered panels, each with the control and treatment values of "
+                "every participant.")
+    if hasattr(lc, "lineup_chart"):  # the game draws its grid as one chart itself
+        spec = json.loads(json.dumps(charts.style(lc.lineup_chart(r.data), height=None)
+                                     .to_dict(validate=False)))
+        return {"figure": spec, "figure_alt": alt_text}
+    domain = lc.y_domain(r.data)
+    numbers = sorted(r.data["panel"].unique())
+    first = r.data[r.data["panel"] == numbers[0]]
+    template = _spec(lc.panel_chart(first, domain, "").properties(width=150, height=120),
+                     height=0)
+    panels = [charts.with_rows(template, lc.with_x(r.data[r.data["panel"] == i]),
+                               title=f"Panel {i}") for i in numbers]
+    body = ("config", "$schema", "datasets")
+    spec = {"$schema": template["$schema"], "config": template["config"], "columns": 4,
+            "datasets": {k: v for p in panels for k, v in p["datasets"].items()},
+            "concat": [{k: v for k, v in p.items() if k not in body} for p in panels]}
+    return {"figure": spec, "figure_alt": alt_text}
+
+
+def _pooling(r: Round) -> dict:
+    from games.pooling import charts as pc
+
+    data = r.data
+    days = int(data["days"].max())
+    domain = [float(data["reaction"].min()) - 20, float(data["reaction"].max()) + 20]
+    people = []
+    for subject in r.context["highlighted"]:
+        target = r.context["targets"][subject]
+        lines = {"own data only (no pooling)": (target["intercept"]["own"],
+                                                target["slope"]["own"]),
+                 "population line": (target["intercept"]["population"],
+                                     target["slope"]["population"])}
+        points = data[data["subject"] == subject].dropna()
+        people.append(pc.person_chart(points, lines, days, f"{subject}: {target['n']} days",
+                                      domain).properties(width=WIDTH, height=260))
+    chart = alt.vconcat(*people) if len(people) > 1 else people[0]
+    spec = json.loads(json.dumps(charts.style(chart, height=None).to_dict(validate=False)))
+    return {"figure": spec, "figure_alt": "Each highlighted person's measurements with their "
+                                          "own line and the population line."}
+
+
+def _mixture(r: Round) -> dict:
+    from games.mixture import charts as mc
+
+    return {"figure": _spec(mc.averages_chart(r.data)),
+            "figure_alt": "Stacked dots: each participant's average, all together and by group."}
+
+
+def _nesting(r: Round) -> dict:
+    from games.nesting import charts as nc
+
+    if r.context["family"] == "items":
+        chart = nc.reading_chart(r.data)
+    else:
+        chart = nc.class_means_chart(r.data, list(dict.fromkeys(r.data["school"])))
+    tables = ()
+    if r.context["family"] == "schools":
+        counts = pd.crosstab(r.data["school"], r.data["class"])
+        tables = (("Pupils per school and class letter", counts.reset_index()),)
+    return {"figure": _spec(chart), "tables": tables,
+            "figure_alt": "The design's group averages, as the game page shows them."}
+
+
+def _pvalues(r: Round) -> dict:
+    return {"printouts": (("summary(model), as lme4 prints it", r.context["summary"]),)}
+
+
+def _convergence(r: Round) -> dict:
+    from games.convergence import charts as cc
+
+    said = "\n".join(" ".join(line.strip() for line in m.splitlines())
+                     for m in r.context["messages"])
+    spec = json.loads(json.dumps(charts.style(cc.data_chart(r.data, r.context["predictors"]),
+                                              height=None).to_dict(validate=False)))
+    return {"printouts": (("What R printed", r.context["r_summary"]), ("R's messages", said)),
+            "figure": spec, "figure_alt": "Each school's pupils with the school's own line."}
+
+
+def _bootstrap(r: Round) -> dict:
+    if r.context.get("show_se") and "coefficients" in r.reveal.tables:
+        return {"tables": (("lme4's summary: the fixed effects",
+                            r.reveal.tables["coefficients"].round(2).reset_index()),)}
+    return {}
+
+
+ADAPTERS: dict[str, Callable[[Round], dict]] = {
+    "tails": _tails, "lineup": _lineup, "pooling": _pooling, "mixture": _mixture,
+    "nesting": _nesting, "pvalues": _pvalues, "convergence": _convergence,
+    "bootstrap": _bootstrap,
+}
+# syntax: the formulas are the options and the data go as CSV; its pictures are the answer.

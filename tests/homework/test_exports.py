@@ -1,0 +1,138 @@
+"""Moodle XML export checked against Moodle's question XML format (the importer
+question/format/xml/format.php): well-formed, one category per item, required elements,
+base64 files with their encoding attributes and references, fractions Moodle offers,
+numerical tolerances that match the game's own score(), well-formed cloze answers. One
+variant of every game in GAMES, so a new game is checked too."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from games import GAMES
+from homework.material import material
+from homework.model import Item
+from homework.moodle import MOODLE_FRACTIONS, moodle_xml, variant_seeds
+from homework.questions import right_answer
+
+CLOZE = re.compile(r"\{(\d+):(MULTICHOICE|NUMERICAL|SHORTANSWER):((?:\\.|[^}])*)\}")
+ITEMS = tuple(Item(g, "normal", 1) for g in GAMES)
+
+
+@pytest.fixture(scope="module")
+def quiz():
+    return ET.fromstring(moodle_xml("Week 3", ITEMS, 1, "secret", images="png"))
+
+
+def _questions(quiz):
+    return [q for q in quiz if q.get("type") != "category"]
+
+
+def test_one_category_per_item_then_its_variants(quiz):
+    assert quiz.tag == "quiz"
+    kinds = [q.get("type") for q in quiz]
+    assert kinds[0::2] == ["category"] * len(ITEMS)
+    paths = [q.find("category/text").text for q in quiz if q.get("type") == "category"]
+    assert all(p.startswith("$course$/top/Week 3/") for p in paths)
+    assert len(set(paths)) == len(ITEMS)
+
+
+def test_every_question_has_the_required_elements(quiz):
+    for q in _questions(quiz):
+        assert q.get("type") in ("multichoice", "numerical", "shortanswer", "cloze")
+        assert q.find("name/text").text.strip()
+        assert q.find("questiontext").get("format") == "html"
+        assert q.find("questiontext/text").text.strip()
+        assert q.find("generalfeedback/text").text.strip()  # the explanation
+
+
+def test_files_are_base64_and_referenced(quiz):
+    seen = set()
+    for q in _questions(quiz):
+        for holder in (q.find("questiontext"), q.find("generalfeedback")):
+            for f in holder.findall("file"):
+                assert (f.get("encoding"), f.get("path")) == ("base64", "/")
+                data = base64.b64decode(f.text, validate=True)
+                assert f"@@PLUGINFILE@@/{f.get('name')}" in holder.find("text").text
+                seen.add(f.get("name"))
+                if f.get("name") == "data.csv":
+                    header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
+                    assert header and all(header)
+                if f.get("name") == "chart.png":
+                    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert {"data.csv", "chart.png"} <= seen
+
+
+def test_answers_and_fractions(quiz):
+    for q in _questions(quiz):
+        answers = q.findall("answer")
+        fractions = [float(a.get("fraction")) for a in answers]
+        if q.get("type") == "cloze":
+            continue
+        assert answers and 100 in fractions
+        assert all(min(abs(f - m) for m in MOODLE_FRACTIONS) < 1e-4 for f in fractions)
+        if q.get("type") == "multichoice":
+            assert q.find("single").text == "true"
+            assert all(a.find("text").text for a in answers)
+
+
+def test_numerical_tolerance_is_the_games_full_marks_band():
+    game = GAMES["pvalues"]
+    seed = variant_seeds("secret", 1, 1)[0]
+    round_ = game.make_round(seed, "tricky")
+    only = ET.fromstring(moodle_xml("T", (Item("pvalues", "tricky", 1),), 1, "secret", "none"))
+    q = _questions(only)[0]
+    assert q.get("type") == "cloze"  # df (a number) and significance (a choice)
+    parts = CLOZE.findall(q.find("questiontext/text").text)
+    assert [p[1] for p in parts] == ["NUMERICAL", "MULTICHOICE"]
+    value, tol = (float(x) for x in parts[0][2].lstrip("=").split(":"))
+    answer = right_answer(round_)
+    assert value == pytest.approx(answer["df"])
+    assert game.score(round_, answer | {"df": value + tol}).points == 100
+
+
+def test_cloze_parts_are_well_formed(quiz):
+    for q in _questions(quiz):
+        if q.get("type") != "cloze":
+            continue
+        text = q.find("questiontext/text").text
+        parts = CLOZE.findall(text)
+        assert parts and text.count("{1:") == len(parts)
+        for _, kind, body in parts:
+            choices = re.split(r"(?<!\\)~", body)
+            assert sum(c.startswith("=") for c in choices) >= 1
+            if kind == "NUMERICAL":
+                float(choices[0].lstrip("=").split(":")[1])
+
+
+def test_material_covers_every_game():
+    for game_id, game in GAMES.items():
+        stuff = material(game.make_round(2, "gentle"))
+        assert stuff.prompt_html and not stuff.notes, (game_id, stuff.notes)
+
+
+def test_a_slash_in_a_title_stays_in_one_category_name():
+    quiz = ET.fromstring(moodle_xml("Weeks 3/4", ITEMS[:1], 1, "s", images="none"))
+    assert quiz[0].find("category/text").text.startswith("$course$/top/Weeks 3//4/1. ")
+
+
+def test_bad_image_kind_is_refused():
+    with pytest.raises(ValueError, match="images is one of"):
+        moodle_xml("T", ITEMS[:1], 1, "s", images="gif")
+
+
+@pytest.mark.parametrize("difficulty", ["gentle", "tricky"])
+def test_every_game_exports_at_every_difficulty(difficulty):
+    """A few variants of each game (e.g. the bootstrap game's interval rounds, whose two ends
+    must stay in order) export without pictures."""
+    from homework.moodle import question_xml
+
+    for game_id, game in GAMES.items():
+        for seed in variant_seeds("secret", 1, 3):
+            xml = question_xml(game.make_round(seed, difficulty), f"{game_id} {seed}", "none")
+            assert ET.fromstring(xml).find("questiontext/text").text
