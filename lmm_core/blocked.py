@@ -22,6 +22,9 @@ diagonal. The value equals deviance.make_deviance's to rounding error (tests com
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 import scipy.linalg.lapack
 import scipy.sparse as sp
@@ -29,7 +32,8 @@ import scipy.sparse as sp
 from .deviance import CrossProducts
 from .sparse_cholesky import SparseCholesky
 
-__all__ = ["TailSystem", "level_factors", "PAIR_COST", "SPARSE_MIN", "SPARSE_DENSITY"]
+__all__ = ["TailSystem", "tail_system", "level_factors", "PAIR_COST", "SPARSE_MIN",
+           "SPARSE_DENSITY"]
 
 PAIR_COST = 30.0  # a sparse product's cost per pair, in dense BLAS flops (measured roughly)
 SPARSE_MIN = 500  # from this many tail columns on, a sparse S goes to CHOLMOD ...
@@ -163,6 +167,7 @@ class TailSystem:
         self.lam_r = (cp.lam_r_rows, cp.lam_r_cols, cp.lam_r_theta)
         self.diagonal = bool(np.array_equal(cp.lam_r_rows, cp.lam_r_cols))
         B, A = _tail_matrices(cp)
+        self.B, self.lock = B, threading.Lock()  # the lock: CHOLMOD keeps one numeric factor
         level, col, values = _level_entries(B, q1)
         nu = len(self.upper[0])
         self.pairs = _pair_count(level, m1) * nu * PAIR_COST < m1 * q1 * self.nt ** 2
@@ -253,8 +258,9 @@ class TailSystem:
 
     def pieces(self, theta: np.ndarray) -> tuple[float, float, float] | None:
         """(ldL2, ldRX2, pwrss) at theta, or None where the system is not positive definite."""
-        out = self._factor(theta)
-        return None if out is None else self._pieces(*out[1:])
+        with self.lock:
+            out = self._factor(theta)
+            return None if out is None else self._pieces(*out[1:])
 
     def solve(self, theta: np.ndarray):
         """(ldL2, ldRX2, pwrss), beta - beta_offset and (RX'RX)^-1 at theta, or None.
@@ -262,13 +268,70 @@ class TailSystem:
         With z = S^-1 e_y: beta = -z_X / z_y, and the [Zr X] system's inverse is S^-1's
         less z z' / z_y (a bordered inverse), so its X block is (RX'RX)^-1.
         """
-        out = self._factor(theta)
-        if out is None:
-            return None
-        factor, diag, ld1 = out
-        rhs = np.eye(self.nt)[:, self.qr :]
-        dense = isinstance(factor, np.ndarray)
-        Z = _potrs(factor, rhs, lower=1)[0] if dense else factor.solve(rhs)
+        with self.lock:
+            out = self._factor(theta)
+            if out is None:
+                return None
+            factor, diag, ld1 = out
+            rhs = np.eye(self.nt)[:, self.qr :]
+            dense = isinstance(factor, np.ndarray)
+            Z = _potrs(factor, rhs, lower=1)[0] if dense else factor.solve(rhs)
         x = slice(self.qr, self.qr + self.p)
         z, zy = Z[x, -1], Z[-1, -1]
         return self._pieces(diag, ld1), -z / zy, Z[x, : self.p] - np.outer(z, z) / zy
+
+    # ----- for analytic derivatives (derivatives.py) ---------------------------------------
+    def schur_matrix(self, theta: np.ndarray) -> np.ndarray | None:
+        """S(theta) dense (its lower triangle; Fortran order, for LAPACK), or None if the
+        first block is not positive definite."""
+        first = level_factors(self.A11, self.lam1(theta), self.class_size)
+        return None if first is None else self._dense_schur(theta, first[0])
+
+    def gram(self, W: np.ndarray, n: int) -> np.ndarray:
+        """sum_i B_i' W_i B_i (dense, unscaled, its leading n x n block) for symmetric W_i
+        given per class (c, q1, q1)."""
+        if not self.pairs:
+            B = self.Bd[:, :, :n]
+            return B.reshape(-1, n).T @ np.matmul(W[self.level_class], B).reshape(-1, n)
+        inside = (self.dest_r < n) & (self.dest_c < n)  # dest_r >= dest_c
+        values = (self.P.T @ W[:, self.upper[0], self.upper[1]].ravel())[inside]
+        r, c = self.dest_r[inside], self.dest_c[inside]
+        G = np.zeros(n * n)
+        G[r * n + c] = values
+        G[c * n + r] = values
+        return G.reshape(n, n)
+
+    def level_quadratic(self, Sigma: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """sum over the levels i of each class of B_i D Sigma D B_i' (c, q1, q1), for a
+        symmetric n x n Sigma (n <= nt; zero beyond) and D = diag(scale)."""
+        q1, n = self.A11.shape[1], len(Sigma)
+        if not self.pairs:
+            B = self.Bd[:, :, :n] * scale
+            per_level = np.einsum("lan,lbn->lab", B @ Sigma, B)
+            out = np.zeros((len(self.class_size), q1, q1))
+            np.add.at(out, self.level_class, per_level)
+            return out
+        inside = (self.dest_r < n) & (self.dest_c < n)
+        r, c = self.dest_r[inside], self.dest_c[inside]
+        sigma = np.zeros(len(self.dest))
+        sigma[inside] = Sigma[r, c] * scale[r] * scale[c] * np.where(r == c, 1.0, 2.0)
+        pairs = (self.P @ sigma).reshape(-1, len(self.upper[0]))  # each pair stands for two
+        out = np.zeros((pairs.shape[0], q1, q1))
+        half = np.where(self.upper[0] == self.upper[1], 1.0, 0.5)  # a != b: both orders summed
+        out[:, self.upper[0], self.upper[1]] = pairs * half
+        out[:, self.upper[1], self.upper[0]] = pairs * half
+        return out
+
+
+_TAILS: dict[int, TailSystem] = {}
+
+
+def tail_system(cp: CrossProducts) -> TailSystem:
+    """cp's TailSystem, built once and freed with cp: a fit's deviance and its derivatives
+    (Satterthwaite's df) share the symbolic work. Not pickled with cp (CHOLMOD's factor
+    cannot be)."""
+    tail = _TAILS.get(id(cp))
+    if tail is None:
+        tail = _TAILS[id(cp)] = TailSystem(cp)
+        weakref.finalize(cp, _TAILS.pop, id(cp), None)
+    return tail

@@ -11,11 +11,14 @@ Three ways to ask "how much would the estimates move in another sample?":
   twice becomes two distinct groups. Respects the dependence the model is about.
 
 Speed: a parametric bootstrap changes only y, so X'X, Z'Z and Z'X are computed once and all
-responses are simulated in one draw. Each refit minimises devfun.fast_deviance (the fastest
-exact deviance for the model's structure, as lmer() does) with lme4's optimizer, started at
-the original theta with a smaller first step, and skips lme4's finite-difference
-convergence check (it would cost more evaluations than the fit itself); the optimizer's own
-failures are still counted. Failed refits leave NaN rows and are counted, never dropped.
+responses are simulated in one draw. Where the model has one grouping factor with q <= 2,
+batch_refit.refit_many refits all replicates at once (Newton steps on the exact deviance,
+to its optimum). The replicates it leaves (see there), and every other model's, are refitted
+one by one: each minimises devfun.fast_deviance (the fastest exact deviance for the model's
+structure, as lmer() does) with lme4's optimizer, started at the original theta with a
+smaller first step, and skips lme4's finite-difference convergence check (it would cost
+more evaluations than the fit itself); the optimizer's own failures are still counted.
+Failed refits leave NaN rows and are counted, never dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
+from .batch_refit import refit_many
 from .devfun import fast_deviance
 from .deviance import design_products
 from .errors import LmmError
@@ -190,8 +194,13 @@ def _parametric(fit, n, gen, tally, tick):
         offsets = np.linalg.lstsq(mm.X, Y, rcond=None)[0]
         Y = Y - mm.X @ offsets
         ZtY, XtY, yty = Zt @ Y, mm.X.T @ Y, np.einsum("ij,ij->j", Y, Y)
+        batch = refit_many(model, cp, ZtY, XtY, yty, theta0, lower)
         for j in range(Y.shape[1]):
             i = start + j
+            if batch is not None and batch.ok[j]:
+                tally.store(i, batch.theta[j], batch.beta[j] + offsets[:, j], batch.sigma[j], True)
+                tick(i + 1)
+                continue
             try:
                 sample = _with_response(cp, ZtY[:, j], XtY[:, j], yty[j], offsets[:, j])
                 tally.store(i, *_refit(model.with_response(sample), theta0, lower))

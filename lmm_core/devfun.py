@@ -31,7 +31,7 @@ import numpy as np
 import scipy.linalg.lapack
 import scipy.sparse as sp
 
-from .blocked import TailSystem
+from .blocked import tail_system
 from .deviance import LOG2PI, Block, CrossProducts, profiled_deviance
 from .errors import LmmError
 
@@ -127,25 +127,25 @@ class Levels:
         return np.array([l00 * l00, l00 * l10, l10 * l10 + l11 * l11, (l00 * l11) ** 2, 1.0])
 
     def weights(self, r: np.ndarray) -> np.ndarray:
-        """Per level, the products of r_i's rows that c(theta) multiplies: (m, len(c) * k^2).
+        """Per level, the products of r_i's rows that c(theta) multiplies: (..., m, len(c) * k^2)
+        for r (..., m, q, k) (leading axes: several responses, batch_refit.py).
 
         (c . weights_i) / |M_i| is then r_i' W_i r_i, so the reduction sum_i r_i' W_i r_i is
         one small matrix product per theta.
         """
-        m, k = r.shape[0], r.shape[2]
-        zero = np.zeros((m, k * k))  # the constant 1 in c(theta) adds nothing to S
+        lead, k = r.shape[:-2], r.shape[-1]
+        zero = np.zeros((*lead, k * k))  # the constant 1 in c(theta) adds nothing to S
+        g00 = r[..., 0, :, None] * r[..., 0, None, :]
         if self.q == 1:
-            return np.concatenate([(r[:, 0, :, None] * r[:, 0, None, :]).reshape(m, k * k),
-                                   zero], axis=1)
-        g00 = r[:, 0, :, None] * r[:, 0, None, :]
-        g11 = r[:, 1, :, None] * r[:, 1, None, :]
-        g10 = r[:, 0, :, None] * r[:, 1, None, :]
-        g10 = g10 + g10.transpose(0, 2, 1)
+            return np.concatenate([g00.reshape(*lead, k * k), zero], axis=-1)
+        g11 = r[..., 1, :, None] * r[..., 1, None, :]
+        g10 = r[..., 0, :, None] * r[..., 1, None, :]
+        g10 = g10 + np.swapaxes(g10, -1, -2)
         A = self.A11  # adj(A_i) = [[A_i11, -A_i10], [-A_i10, A_i00]]
         adj = (A[:, 1, 1, None, None] * g00 - A[:, 1, 0, None, None] * g10
                + A[:, 0, 0, None, None] * g11)
-        return np.concatenate([g.reshape(m, k * k) for g in (g00, g10, g11, adj)] + [zero],
-                              axis=1)
+        return np.concatenate([g.reshape(*lead, k * k) for g in (g00, g10, g11, adj)] + [zero],
+                              axis=-1)
 
 
 class OneFactor:
@@ -272,10 +272,11 @@ class Dense:
 
 class Blocked:
     """Many random effects: blocked.TailSystem, the tail's Schur complement with its symbolic
-    work done once (one sparse or BLAS product and one LAPACK Cholesky per theta)."""
+    work done once (one sparse or BLAS product and one LAPACK Cholesky per theta), kept with
+    cp for the fit's Satterthwaite df (blocked.tail_system)."""
 
     def __init__(self, cp: CrossProducts, reml: bool):
-        self.tail = TailSystem(cp)
+        self.tail = tail_system(cp)
         self.n, self.p, self.reml, self.offset = cp.n, cp.p, reml, cp.beta_offset
 
     def deviance(self, theta: np.ndarray) -> float:

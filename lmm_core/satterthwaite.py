@@ -10,9 +10,13 @@ as the parameters of the covariance of beta-hat. At the estimates it takes
 A contrast L (a row) with variance v = L vcov L' and gradient g_i = L J_i L' then has
 df = 2 v^2 / (g'Ag), and a q-row contrast gets lmerTest's F test (contestMD).
 
-D is analytic in sigma (D = ldL2 [+ ldRX2] + pwrss/sigma^2 + nu log(2 pi sigma^2)), so only the
-theta-derivatives of ldL2, ldRX2, pwrss and (RX'RX)^-1 are numerical: central differences with
-Richardson extrapolation, numDeriv's genD scheme (d = 0.1, r = 4) that lmerTest uses.
+D is analytic in sigma (D = ldL2 [+ ldRX2] + pwrss/sigma^2 + nu log(2 pi sigma^2)); its
+theta-derivatives and those of (RX'RX)^-1 are exact (derivatives.py: trace formulas on the
+blocked factor, one factorization; for a large tail one product in single precision, which
+moves the df by ~1e-9), or, where those do not apply (a diagonal theta near zero),
+central differences with Richardson extrapolation, numDeriv's genD scheme (d = 0.1, r = 4)
+that lmerTest uses. The two agree far below lmerTest's own truncation error (tests compare
+them on crossed, nested and random-slope models).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
-from .blocked import TailSystem
+from .blocked import tail_system
+from .derivatives import ThetaDerivatives, theta_derivatives
 from .errors import LmmError
 
 __all__ = [
@@ -63,8 +68,22 @@ def _compute(fit) -> VarparCovariance:
     theta, sigma = np.asarray(fit.theta, float), fit.sigma
     k, p = len(theta), fit.mm.p
     nu = fit.nobs - p if fit.reml else fit.nobs
+    tail = tail_system(fit.cp)  # the fit's own blocked factor, if it has one
+    d = theta_derivatives(fit.cp, theta, fit.reml, tail) or _numerical(fit, theta, tail)
+    H = np.empty((k + 1, k + 1))
+    H[:k, :k] = d.logdet_hess + d.pwrss_hess / sigma**2
+    H[:k, k] = H[k, :k] = -2.0 * d.pwrss_grad / sigma**3
+    H[k, k] = 6.0 * d.pwrss / sigma**4 - 2.0 * nu / sigma**2
+    J = np.empty((k + 1, p, p))
+    J[:k] = sigma**2 * d.unscaled_jac
+    J[k] = 2.0 * sigma * d.unscaled
+    return VarparCovariance(sigma**2 * d.unscaled, H, 2.0 * _pinv_positive(H), J, sigma)
 
-    tail = TailSystem(fit.cp)  # the blocked factor with its symbolic work done once
+
+def _numerical(fit, theta: np.ndarray, tail) -> ThetaDerivatives:
+    """The same derivatives as lmerTest takes them: numDeriv's Richardson differences of
+    log-determinants, pwrss and (RX'RX)^-1 (2 + 4k(k+1) factorizations)."""
+    k, p = len(theta), fit.mm.p
 
     def state(t, full=True):
         """log-determinants, pwrss and (full=True) the unscaled vcov(beta) at theta = t."""
@@ -76,15 +95,8 @@ def _compute(fit) -> VarparCovariance:
         return np.concatenate([scalars, solved[2].ravel()]) if full else np.array(scalars)
 
     f0, grad, hess = _richardson_derivatives(state, theta, n_scalar=2)
-    pwrss, unscaled = f0[1], f0[2:].reshape(p, p)
-    H = np.empty((k + 1, k + 1))
-    H[:k, :k] = hess[0] + hess[1] / sigma**2
-    H[:k, k] = H[k, :k] = -2.0 * grad[:, 1] / sigma**3
-    H[k, k] = 6.0 * pwrss / sigma**4 - 2.0 * nu / sigma**2
-    J = np.empty((k + 1, p, p))
-    J[:k] = sigma**2 * grad[:, 2:].reshape(k, p, p)
-    J[k] = 2.0 * sigma * unscaled
-    return VarparCovariance(sigma**2 * unscaled, H, 2.0 * _pinv_positive(H), J, sigma)
+    return ThetaDerivatives(f0[0], grad[:, 0], hess[0], f0[1], grad[:, 1], hess[1],
+                            f0[2:].reshape(p, p), grad[:, 2:].reshape(k, p, p))
 
 
 def _pinv_positive(H: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import pytest
 
 import lmm_core
 import simulators
-from lmm_core import devfun
+from lmm_core import batch_refit, devfun
 from lmm_core.api import fit_matrices
 from lmm_core.bootstrap import BootstrapResult, bootstrap, parameter_names
 from lmm_core.devfun import fast_deviance
@@ -106,6 +106,26 @@ def test_warm_start_step_needs_fewer_evaluations(fit):
     assert warm.feval < boot.optimize_theta(model.deviance, fit.theta, fit.mm.lower).feval
 
 
+def test_batch_and_one_by_one_refits_agree(fit, small, monkeypatch):
+    """batch_refit's Newton optimum and BOBYQA's (within its tolerance) are the same refit;
+    replicates the batch leaves are refitted one by one."""
+    one_by_one(monkeypatch)
+    sequential = bootstrap(fit, 40, rng=1)
+    np.testing.assert_allclose(small.replicates, sequential.replicates, rtol=2e-3, atol=1e-6)
+    real = batch_refit.refit_many
+
+    def leaves_some(*args):
+        result = real(*args)
+        return replace(result, ok=result.ok & (np.arange(len(result.ok)) % 3 != 0))
+
+    monkeypatch.setattr(boot, "refit_many", leaves_some)
+    mixed = bootstrap(fit, 40, rng=1)
+    pd.testing.assert_frame_equal(mixed.replicates.iloc[::3], sequential.replicates.iloc[::3])
+    pd.testing.assert_frame_equal(mixed.replicates.drop(index=range(0, 40, 3)),
+                                  small.replicates.drop(index=range(0, 40, 3)))
+    assert mixed.status.eq("ok").all()
+
+
 def test_chunked_simulation_gives_same_replicates(fit, small, monkeypatch):
     monkeypatch.setattr(boot, "_CHUNK_VALUES", 180 * 7)  # chunks of 7 simulations
     pd.testing.assert_frame_equal(bootstrap(fit, 40, rng=1).replicates, small.replicates)
@@ -170,7 +190,13 @@ def test_ci_bad_method(small):
 
 
 # ----- failures are counted, never dropped -----------------------------------------------------
+def one_by_one(monkeypatch):
+    """Refit every replicate one by one (no batch_refit), as models with more factors are."""
+    monkeypatch.setattr(boot, "refit_many", lambda *args: None)
+
+
 def test_failed_refits_are_nan_rows_and_counted(fit, monkeypatch):
+    one_by_one(monkeypatch)
     real, calls = boot._refit, []
 
     def flaky(*args, **kwargs):
@@ -191,6 +217,7 @@ def test_failed_refits_are_nan_rows_and_counted(fit, monkeypatch):
 
 
 def test_not_converged_is_counted_and_kept(fit, monkeypatch):
+    one_by_one(monkeypatch)
     real, calls = boot.optimize_theta, []
 
     def tired(*args, **kwargs):
