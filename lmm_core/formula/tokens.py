@@ -75,7 +75,9 @@ def _name_start(ch: str) -> bool:
 
 
 def _name_char(ch: str) -> bool:
-    return ch.isalpha() or ch in DIGITS or ch in "._"
+    """Letters, decimal digits of any script and . _ (R's rule in a UTF-8 locale, and what
+    sandbox.rnames' make.names keeps), so every name an upload gets can be typed."""
+    return ch.isalpha() or ch.isdecimal() or ch in "._"
 
 
 def _skip_digits(text: str, i: int) -> int:

@@ -415,3 +415,10 @@ def test_tokenizer_reads_numbers_names_and_two_char_bar():
         ("name", "x2"),
         ("end", ""),
     ]
+
+
+def test_names_may_hold_digits_of_any_script():
+    """R reads letters and decimal digits of any script inside a name (UTF-8 locale), as the
+    sandbox's make.names keeps them; a name still cannot start with a digit."""
+    parsed = parse_formula("y ~ X\U00016a60 + x\u0663 + (1 | g)")
+    assert parsed.fixed.terms == (("X\U00016a60",), ("x\u0663",))
