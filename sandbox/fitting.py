@@ -13,8 +13,6 @@ import pandas as pd
 import lmm_core
 from lmm_core.bootstrap import parameter_names
 
-from . import engine
-
 __all__ = ["Note", "FitReport", "fit_model", "tidy", "explain", "estimates", "interval_table",
            "parameter_labels"]
 
@@ -56,7 +54,7 @@ def fit_model(data: pd.DataFrame, formula: str, *, reml: bool = True,
     """
     formula = tidy(formula)
     start = time.perf_counter()
-    fit = engine.lmer(formula, data, reml, data_name=data_name, **limits)
+    fit = lmm_core.lmer(formula, data, reml, data_name=data_name, **limits)
     seconds = time.perf_counter() - start
     summary = fit.summary(ddf="Satterthwaite")
     random = summary.random_effects.copy()

@@ -14,7 +14,7 @@ what is wrong and how to write it instead:
   effect, a participant number as a fixed effect).
 
 Texts are Markdown in which every name from the learner's data or formula is inline code
-(sandbox.text.code), so they are safe to render. The formula game (games/syntax) explains the
+(games.text.literal), so they are safe to render. The formula game (games/syntax) explains the
 same mistakes against a known design; here there is no design to compare with, only the data.
 """
 
@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 import lmm_core
+from games.text import literal
 from lmm_core.variables import expr_columns, is_factor_column
 
 from .formulas import looks_like_id
-from .text import code
 
 __all__ = ["Problem", "check_model", "SEVERITIES"]
 
@@ -80,7 +80,7 @@ def _used_columns(parsed) -> set[str]:
 
 
 def _label(effect: str) -> str:
-    return "the intercept" if effect == INTERCEPT else f"the slope for {code(effect)}"
+    return "the intercept" if effect == INTERCEPT else f"the slope for {literal(effect)}"
 
 
 def _effects(term) -> list[str]:
@@ -99,10 +99,11 @@ def _infinite(parsed, data: pd.DataFrame, complete: np.ndarray) -> list[Problem]
         if len(bad):
             where = ", ".join(str(r + 1) for r in bad[:5]) + (" …" if len(bad) > 5 else "")
             out.append(Problem("infinite_value", "error", (
-                f"**{code(name)} holds an infinite value** (inf), in row(s) {where} of the data "
+                f"**{literal(name)} holds an infinite value** (inf), in row(s) {where} of the data "
                 f"that the formula uses. No model can be fitted to an infinite number. Replace it "
                 f"with the real value in your file, or empty the cell so that the row counts as "
-                f"missing, and upload the file again; or leave {code(name)} out of the formula.")))
+                f"missing, and upload the file again; or leave {literal(name)} out of the "
+                f"formula.")))
     return out
 
 
@@ -116,7 +117,7 @@ def _duplicated(parsed) -> list[Problem]:
         twice = [e for e, n in counter.items() if n > 1]
         if not twice:
             continue
-        g = code(":".join(group))
+        g = literal(":".join(group))
         what = " and ".join(_label(e) for e in twice)
         out.append(Problem("duplicated_random_effect", "mistake", (
             f"**The same random effect twice.** Your formula gives each {g} {what} in more "
@@ -139,23 +140,23 @@ def _group_as_fixed(parsed, rows: pd.DataFrame) -> list[Problem]:
                     out.append(_numeric_id(g, term))
             elif rest in random[g]:
                 own = ("fixed coefficient" if rest == INTERCEPT
-                       else f"fixed slope for {code(rest)}")
+                       else f"fixed slope for {literal(rest)}")
                 out.append(Problem("grouping_factor_as_fixed_effect", "mistake", (
-                    f"**{code(g)} is both a fixed and a random effect.** In the fixed part, "
-                    f"{code(':'.join(term))} gives every {code(g)} its own {own}, "
-                    f"as lm() would; {_label(rest)} in {code(f'(… | {g})')} then has nothing "
+                    f"**{literal(g)} is both a fixed and a random effect.** In the fixed part, "
+                    f"{literal(':'.join(term))} gives every {literal(g)} its own {own}, "
+                    f"as lm() would; {_label(rest)} in {literal(f'(… | {g})')} then has nothing "
                     "left to "
                     f"explain, and its variance cannot be estimated. A grouping factor belongs "
-                    f"after the bar only: take {code(':'.join(term))} out of the fixed part.")))
+                    f"after the bar only: take {literal(':'.join(term))} out of the fixed part.")))
     return out
 
 
 def _numeric_id(g: str, term) -> Problem:
     return Problem("numeric_group_as_fixed_effect", "warning", (
-        f"**{code(g)} is a number in the fixed part.** There it is read as a quantity: "
-        f"{code(':'.join(term))} fits a straight line over the values of {code(g)}. If "
-        f"{code(g)} only labels who or what was measured (an ID), leave it out of the fixed "
-        f"part: {code(f'(1 | {g})')} already lets every {code(g)} differ."))
+        f"**{literal(g)} is a number in the fixed part.** There it is read as a quantity: "
+        f"{literal(':'.join(term))} fits a straight line over the values of {literal(g)}. If "
+        f"{literal(g)} only labels who or what was measured (an ID), leave it out of the fixed "
+        f"part: {literal(f'(1 | {g})')} already lets every {literal(g)} differ."))
 
 
 def _constant_slopes(parsed, rows: pd.DataFrame) -> list[Problem]:
@@ -164,17 +165,17 @@ def _constant_slopes(parsed, rows: pd.DataFrame) -> list[Problem]:
         groups = rows.groupby([rows[g] for g in term.group], sort=False, observed=True)
         if groups.size().max() <= 1:
             continue  # one observation per group: lme4's own check explains that
-        g = code(term.group_name)
+        g = literal(term.group_name)
         for slope in term.effects.terms:
             columns = sorted(set().union(*(expr_columns(parsed.variables[v]) for v in slope)))
             if columns and (groups[columns].nunique(dropna=False) <= 1).all(axis=None):
-                s = code(":".join(slope))
+                s = literal(":".join(slope))
                 out.append(Problem("slope_constant_within_group", "mistake", (
                     f"**{s} does not change within any {g}.** A random slope says how the effect "
                     f"of {s} differs from one {g} to the next, so it needs several values of {s} "
                     f"inside each {g}; here each {g} has a single value, and the slope cannot be "
                     f"told apart from the intercept. Keep {s} as a fixed effect and drop it from "
-                    f"{code(f'(… | {term.group_name})')}: its effect is then estimated between "
+                    f"{literal(f'(… | {term.group_name})')}: its effect is then estimated between "
                     f"the {g}s.")))
     return out
 
@@ -185,9 +186,9 @@ def _slope_without_fixed(parsed) -> list[Problem]:
                                        for s in t.effects.terms) if s not in fixed]
     if not slopes:
         return []
-    names = ", ".join(code(s) for s in slopes)
+    names = ", ".join(literal(s) for s in slopes)
     one = len(slopes) == 1
-    example = code(f"~ {slopes[0]} + ({slopes[0]} | …)")
+    example = literal(f"~ {slopes[0]} + ({slopes[0]} | …)")
     return [Problem("random_slope_without_fixed_effect", "warning", (
         f"**{names} {'has a random slope' if one else 'have random slopes'} but no fixed "
         f"effect.** The model then assumes that {'its' if one else 'their'} average effect is "

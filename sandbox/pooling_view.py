@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from games import charts
+from games.text import plain
 
 from . import charts as sandbox_charts
-from .text import plain
 
 __all__ = ["first_focus", "panels", "pooling_specs", "pool_table", "focus_words", "MAX_PANELS"]
 

@@ -2,7 +2,7 @@
 formula memory, and user text shown as plain text.
 
 Session keys are "sandbox.*". Text a learner typed or uploaded (file and column names, group
-labels, formulas, error details) goes into Markdown only through sandbox.text (``plain``,
+labels, formulas, error details) goes into Markdown only through games.text (``plain``,
 ``code``), or is shown with st.code / st.dataframe, never pasted in raw.
 """
 
@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from games.text import plain
 from sandbox import COURSE_EXAMPLE, memory
-from sandbox.text import plain
 
 log = logging.getLogger("lmm_games")
 

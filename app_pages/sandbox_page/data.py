@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import simulators
+from games.text import plain
 from sandbox import (
     COURSE,
     WHY_LIMITS,
@@ -20,7 +21,6 @@ from sandbox import (
 )
 from sandbox.datasets import truth_table
 from sandbox.tables import styled
-from sandbox.text import plain
 from sandbox.upload import visible
 
 from .common import SOURCES

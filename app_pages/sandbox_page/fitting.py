@@ -1,10 +1,9 @@
 """The fit itself, with a time limit: quick models are fitted (and cached) at once; a model
 estimated to take longer waits for a click, shows its estimate, and can be stopped.
 
-sandbox.engine.estimate_cost(formula, data) says how big a model is and about how long it
-takes; lmer(..., max_seconds=, callback=) stops with FitTimeLimit at the limit and calls
-callback while it works (which draws the progress bar, so that Stop can interrupt it). These
-are lmm_core's (engine-settings) once merged; sandbox.engine says what happens until then.
+lmm_core.estimate_cost(formula, data) says how big a model is and about how long it takes;
+lmer(..., max_seconds=, callback=) stops with FitTimeLimit at the limit and calls callback
+while it works (which draws the progress bar, so that Stop can interrupt it).
 Slow fits are kept in the session ("sandbox.fits"), a few at most.
 """
 
@@ -16,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 import lmm_core
-from sandbox import Dataset, FitReport, engine, fit_model, limits
+from games.text import plain
+from sandbox import Dataset, FitReport, fit_model, limits
 from sandbox.fitting import tidy
 from sandbox.limits import duration
-from sandbox.text import plain
 
 from .common import keep_last, reml
 from .running import last_status, note, run_with_stop
@@ -27,7 +26,7 @@ from .running import last_status, note, run_with_stop
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cost(key: str, formula: str, _data: pd.DataFrame):
-    return engine.estimate_cost(formula, _data)
+    return lmm_core.estimate_cost(formula, _data)
 
 
 @st.cache_data(max_entries=64, show_spinner="Fitting the model…")
@@ -51,7 +50,7 @@ def fit(ds: Dataset, formula: str) -> FitReport | None:
         if cost.seconds < limits.QUICK_SECONDS:
             return _quick_fit(*fit_key, ds.data_name, _data=ds.data)
         return _slow_fit(ds, fit_key, cost)
-    except engine.FitTimeLimit:
+    except lmm_core.FitTimeLimit:
         note(("fit", *fit_key), _over_time(None))
         st.warning(last_status(("fit", *fit_key)), icon=":material/timer_off:")
     except lmm_core.FormulaError as error:
@@ -115,7 +114,7 @@ def _run(ds: Dataset, fit_key: tuple, cost) -> FitReport | None:
 
     try:
         report = run_with_stop(run_key, "the fit", "Fitting the model", cost.seconds, work)
-    except engine.FitTimeLimit:
+    except lmm_core.FitTimeLimit:
         note(run_key, _over_time(cost))
         st.warning(last_status(run_key), icon=":material/timer_off:")
         return None

@@ -10,12 +10,12 @@ import streamlit as st
 
 import lmm_core
 from games import charts
+from games.text import plain
 from games.ui import show_chart
 from sandbox import Dataset, FitReport, interval_table, limits
 from sandbox import charts as sandbox_charts
 from sandbox.limits import duration
 from sandbox.tables import styled
-from sandbox.text import plain
 
 from .common import keep_last, reml
 from .running import last_status, note, run_with_stop

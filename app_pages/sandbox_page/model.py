@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from games.text import literal
 from sandbox import Dataset, FitReport, memory
 from sandbox.fitting import tidy
 from sandbox.mistakes import Problem, check_model
-from sandbox.text import code
 
 from .common import set_formula
 from .fitting import fit
@@ -25,7 +25,7 @@ def model_section(ds: Dataset) -> FitReport | None:
     st.subheader("2 · The model")
     formula = _formula_box(ds)
     if not formula:
-        st.info(f"Type a model formula above, for example {code(ds.formula)}.")
+        st.info(f"Type a model formula above, for example {literal(ds.formula, limit=2000)}.")
         return None
     memory.remember(st.session_state, ds.family, formula)
     if not _checked(ds, tidy(formula)):
@@ -56,8 +56,9 @@ def _formula_box(ds: Dataset) -> str:
                         "effects by a likelihood-ratio test.")
     formula = st.session_state.get("sandbox.formula", "").strip()
     st.session_state[memory.FORMULAS][ds.family] = formula
-    columns = ", ".join(code(c) for c in ds.data.columns)
-    st.caption(f"Columns: {columns}. Starting formula for these data: {code(ds.formula)}")
+    columns = ", ".join(literal(c) for c in ds.data.columns)
+    start = literal(ds.formula, limit=2000)
+    st.caption(f"Columns: {columns}. Starting formula for these data: {start}")
     history = memory.history(st.session_state, ds.family, formula)
     cols = st.columns(2)
     if formula != ds.formula:

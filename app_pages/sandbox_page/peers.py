@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from games.peers import compare_with_statsmodels
+from games.text import plain
 from sandbox import FitReport, limits
 from sandbox.limits import duration
 from sandbox.tables import p_value, styled
-from sandbox.text import plain
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting the same model with statsmodels…")

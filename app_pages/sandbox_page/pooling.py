@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import lmm_core
+from games.text import literal, plain
 from games.ui import show_chart
 from sandbox import Dataset, FitReport, pooling_plan, pooling_view
 from sandbox.tables import styled
-from sandbox.text import code, plain
 from sandbox.walkthrough import incomplete_groups
 
 from .common import reml
@@ -68,7 +68,7 @@ def pooling_section(ds: Dataset, report: FitReport) -> None:
     st.caption(f"Three ways to draw a line of {r} over {p} for each {g}: one line for "
                f"everybody (complete pooling), a separate regression for each {g} (no "
                f"pooling), and the mixed model "
-               f"{code(f'{response} ~ {predictor} + ({predictor} | {group})')} (partial "
+               f"{literal(f'{response} ~ {predictor} + ({predictor} | {group})')} (partial "
                "pooling).")
     for note in pool.fit.messages:
         st.caption(f"The pooling model's fit: *{plain(note)}*")

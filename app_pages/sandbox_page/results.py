@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from games.text import plain
 from sandbox import Dataset, FitReport
 from sandbox.tables import styled
-from sandbox.text import plain
 
 from .common import reml
 from .peers import peer_section

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 import simulators
-from sandbox import engine
 from tests.app.test_browser import _page, _shot, _wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -152,8 +151,6 @@ def test_a_tricky_upload(browser, server):
     context.close()
 
 
-@pytest.mark.skipif(not engine.HAS_LIMITS, reason="lmm_core.lmer has no callback yet "
-                    "(engine-settings): a Stop click would wait for the whole fit")
 def test_stop_a_slow_fit(browser, server):
     from playwright.sync_api import expect
 

@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 import lmm_core
 import simulators
-from sandbox import COURSE_FORMULA, MAX_BYTES, engine
+from games.text import JOINER
+from sandbox import COURSE_FORMULA, MAX_BYTES
 from sandbox.formulas import numeric_columns
-from sandbox.text import JOINER
 
 TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -31,7 +31,7 @@ def _open() -> AppTest:
 
 
 def _read(markdown: str) -> str:
-    """Markdown as it reads on screen: backslash escapes (sandbox.text.plain) removed."""
+    """Markdown as it reads on screen: backslash escapes (games.text.plain) removed."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(JOINER, "")
 
 
@@ -339,7 +339,7 @@ def test_an_infinite_cell_is_named_and_the_fit_explains_instead_of_failing():
     _formula(at, "reaction ~ days + (1 | subject)")
     text = _texts(at)
     assert "Column days holds an infinite value (inf) in row 4" in text
-    assert "`days` holds an infinite value" in text and "row(s) 4" in text
+    assert "` days ` holds an infinite value" in text and "row(s) 4" in text
     assert _summary(at) == "" and not at.exception
 
 
@@ -368,8 +368,6 @@ def test_a_slow_fit_waits_for_a_click_and_stops_at_the_limit(monkeypatch):
     _formula(at, SIX_SLOPES)
     assert "A big model" in _texts(at) and "28 variance and correlation" in _texts(at)
     assert _summary(at) == ""
-    if not engine.HAS_LIMITS:  # lmm_core without max_seconds: the fit runs to its end
-        return
     at.button(key="sandbox.fit_slow").click().run()
     _ok(at)
     assert "The fit stopped at the" in _texts(at) and "time limit" in _texts(at)
