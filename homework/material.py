@@ -9,6 +9,7 @@ an adapter that fails says why in ``Material.notes`` instead of breaking an expo
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -60,13 +61,17 @@ def material(round_: Round) -> Material:
 
 
 def _spec(chart: alt.TopLevelMixin, height: int = HEIGHT) -> dict:
-    """A plain Vega-Lite dict, sized for paper and LMS pages. Validation is skipped: the
-    games' charts are validated by the app's own tests, and it costs ~0.1 s per chart."""
-    styled = charts.style(chart.properties(width=WIDTH), height=None)
-    spec = json.loads(json.dumps(styled.to_dict(validate=False)))
+    """A plain Vega-Lite dict, sized for paper and LMS pages."""
+    spec = _plain(chart.properties(width=WIDTH))
     if height:
         spec.setdefault("height", height)
     return spec
+
+
+def _plain(chart: alt.TopLevelMixin) -> dict:
+    """The styled chart as a JSON-safe dict at its own sizes. Validation is skipped: the
+    games' charts are validated by the app's own tests, and it costs ~0.1 s per chart."""
+    return json.loads(json.dumps(charts.style(chart, height=None).to_dict(validate=False)))
 
 
 def figure_png(spec: dict, scale: float = 1.0) -> bytes:
@@ -91,28 +96,26 @@ def _tails(r: Round) -> dict:
 
 
 def _lineup(r: Round) -> dict:
-    """The grid of panels: one panel's chart built once, the others swap in their rows (as
-    the game page does; building twenty Altair charts would take seconds)."""
+    """The game's grid of numbered panels. Its chart is built once per set of panels (Altair
+    takes ~0.1 s a chart) and each round swaps in its rows and its shared y range."""
     from games.lineup import charts as lc
 
-    alt_text = ("A grid of numbered panels, each with the control and treatment values of "
-                "every participant.")
-    if hasattr(lc, "lineup_chart"):  # the game draws its grid as one chart itself
-        spec = json.loads(json.dumps(charts.style(lc.lineup_chart(r.data), height=None)
-                                     .to_dict(validate=False)))
-        return {"figure": spec, "figure_alt": alt_text}
-    domain = lc.y_domain(r.data)
-    numbers = sorted(r.data["panel"].unique())
-    first = r.data[r.data["panel"] == numbers[0]]
-    template = _spec(lc.panel_chart(first, domain, "").properties(width=150, height=120),
-                     height=0)
-    panels = [charts.with_rows(template, lc.with_x(r.data[r.data["panel"] == i]),
-                               title=f"Panel {i}") for i in numbers]
-    body = ("config", "$schema", "datasets")
-    spec = {"$schema": template["$schema"], "config": template["config"], "columns": 4,
-            "datasets": {k: v for p in panels for k, v in p["datasets"].items()},
-            "concat": [{k: v for k, v in p.items() if k not in body} for p in panels]}
-    return {"figure": spec, "figure_alt": alt_text}
+    spec = charts.with_rows(_grid_template(tuple(sorted(r.data["panel"].unique()))),
+                            lc.grid_rows(r.data))
+    for layer in spec["spec"]["layer"]:
+        layer["encoding"]["y"]["scale"]["domain"] = lc.y_domain(r.data)
+    return {"figure": spec, "figure_alt": "A grid of numbered panels, each with the control "
+                                          "and treatment values of every participant."}
+
+
+@functools.lru_cache(maxsize=8)
+def _grid_template(panels: tuple[int, ...]) -> dict:
+    """The lineup grid drawn from one placeholder row per panel."""
+    from games.lineup import charts as lc
+
+    rows = pd.DataFrame({"panel": panels, "participant": "P", "condition": "control",
+                         "value": 0.0})
+    return _plain(lc.lineup_chart(rows))
 
 
 def _pooling(r: Round) -> dict:
@@ -132,9 +135,8 @@ def _pooling(r: Round) -> dict:
         people.append(pc.person_chart(points, lines, days, f"{subject}: {target['n']} days",
                                       domain).properties(width=WIDTH, height=260))
     chart = alt.vconcat(*people) if len(people) > 1 else people[0]
-    spec = json.loads(json.dumps(charts.style(chart, height=None).to_dict(validate=False)))
-    return {"figure": spec, "figure_alt": "Each highlighted person's measurements with their "
-                                          "own line and the population line."}
+    return {"figure": _plain(chart), "figure_alt": "Each highlighted person's measurements "
+                                                   "with their own line and the population line."}
 
 
 def _mixture(r: Round) -> dict:
@@ -168,10 +170,9 @@ def _convergence(r: Round) -> dict:
 
     said = "\n".join(" ".join(line.strip() for line in m.splitlines())
                      for m in r.context["messages"])
-    spec = json.loads(json.dumps(charts.style(cc.data_chart(r.data, r.context["predictors"]),
-                                              height=None).to_dict(validate=False)))
     return {"printouts": (("What R printed", r.context["r_summary"]), ("R's messages", said)),
-            "figure": spec, "figure_alt": "Each school's pupils with the school's own line."}
+            "figure": _plain(cc.data_chart(r.data, r.context["predictors"])),
+            "figure_alt": "Each school's pupils with the school's own line."}
 
 
 def _bootstrap(r: Round) -> dict:

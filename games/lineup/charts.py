@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..charts import ACCENT, INK, MUTED
 
-__all__ = ["lineup_chart", "marked_chart", "y_domain", "with_x", "COLUMNS",
+__all__ = ["lineup_chart", "grid_rows", "marked_chart", "y_domain", "with_x", "COLUMNS",
            "PANEL_WIDTH"]
 
 COLUMNS = 3  # panels per row, on every screen: three fit a 390 px phone
@@ -33,13 +33,18 @@ def y_domain(panels: pd.DataFrame) -> list[float]:
     return [lo - pad, hi + pad]
 
 
+def grid_rows(panels: pd.DataFrame, real: int | None = None) -> pd.DataFrame:
+    """The rows :func:`lineup_chart` draws: ``x`` and each panel's title (``label``)."""
+    return with_x(panels).assign(
+        label=lambda d: "Panel " + d["panel"].astype(str)
+        + np.where(d["panel"] == real, " (real)", ""))
+
+
 def lineup_chart(panels: pd.DataFrame, real: int | None = None) -> alt.FacetChart:
     """Every panel in one grid of COLUMNS columns, numbered; ``real`` (after the answer) is
     drawn in orange and titled "(real)". The y scale is shared, so spreads compare by eye;
     the x axis says C (control) and T (treatment) to fit narrow panels."""
-    frame = with_x(panels).assign(
-        label=lambda d: "Panel " + d["panel"].astype(str)
-        + np.where(d["panel"] == real, " (real)", ""))
+    frame = grid_rows(panels, real)
     order = list(dict.fromkeys(frame.sort_values("panel")["label"]))
     domain = y_domain(panels)
     y_scale = alt.Scale(domain=domain, nice=False, zero=False)

@@ -116,6 +116,23 @@ def test_material_covers_every_game():
         assert stuff.prompt_html and not stuff.notes, (game_id, stuff.notes)
 
 
+def test_lineup_grid_from_the_cached_template_is_the_games_own_chart():
+    """The export reuses one grid chart per panel count; each round's picture must be the one
+    the game page draws for it (same spec, same rows), whatever round came first."""
+    import json
+
+    from games import charts
+    from games.lineup import charts as lc
+
+    for seed, difficulty in [(5, "normal"), (6, "tricky"), (5, "gentle"), (7, "normal")]:
+        round_ = GAMES["lineup"].make_round(seed, difficulty)
+        fast = material(round_).figure
+        own = json.loads(charts.style(lc.lineup_chart(round_.data), height=None).to_json())
+        assert [*fast.pop("datasets").values()] == [*own.pop("datasets").values()]
+        fast.pop("data"), own.pop("data")  # the datasets' names only
+        assert fast == own
+
+
 def test_a_slash_in_a_title_stays_in_one_category_name():
     quiz = ET.fromstring(moodle_xml("Weeks 3/4", ITEMS[:1], 1, "s", images="none"))
     assert quiz[0].find("category/text").text.startswith("$course$/top/Weeks 3//4/1. ")
