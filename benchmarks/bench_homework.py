@@ -9,7 +9,9 @@
 2. The gradebook of 300 students (< 1 s): read every attempt from the store, the gradebook,
    the item statistics and the three CSV files.
 3. Moodle XML of 100 variants per item (< 30 s per item): per game, PNG pictures; wall time
-   and CPU time (one process), or wall time with ``--jobs`` worker processes.
+   and CPU time (one process), or wall time with ``--jobs`` worker processes. ``--stages``
+   adds where the CPU time goes: building the rounds, the pictures' specs
+   (homework.material) and drawing them (vl-convert).
 
 Runs on a temporary SQLite file (``--url`` for another database). R/exams, the model for this
 part, is not installed here, so there is no side-by-side peer.
@@ -37,8 +39,9 @@ import store  # noqa: E402
 from games import GAMES  # noqa: E402
 from homework import assignments as hw  # noqa: E402
 from homework.gradebook import gradebook, item_stats, to_csv  # noqa: E402
+from homework.material import figure_png, material  # noqa: E402
 from homework.model import AssignmentSpec, Item  # noqa: E402
-from homework.moodle import moodle_xml  # noqa: E402
+from homework.moodle import moodle_xml, variant_seeds  # noqa: E402
 from homework.roster import parse_roster  # noqa: E402
 from homework.submissions import attempts_of, rounds_of  # noqa: E402
 from store import homework_tables as t  # noqa: E402
@@ -148,6 +151,19 @@ def bench_moodle(variants: int, jobs: int, games: list[str]) -> None:
     print(f"   all {len(games)} items: wall {wall_total:.1f} s, CPU {cpu_total:.1f} s")
 
 
+def bench_stages(variants: int, games: list[str]) -> None:
+    """CPU seconds per 100 variants of each stage of a game's export."""
+    print(f"   where the CPU time goes (s per 100 variants, from {variants}):")
+    seeds, per_100 = variant_seeds("secret", 1, variants), 100 / variants
+    for game in games:
+        make = GAMES[game].make_round
+        _, build, rounds = _cpu(lambda f=make: [f(s, "normal") for s in seeds])
+        _, spec, stuff = _cpu(lambda r=rounds: [material(x) for x in r])
+        _, draw, _ = _cpu(lambda m=stuff: [figure_png(x.figure) for x in m if x.figure])
+        print(f"   {game:12s} rounds {build * per_100:5.1f}, picture specs "
+              f"{spec * per_100:5.1f}, PNG {draw * per_100:5.1f}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
@@ -155,6 +171,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes for the Moodle export (1 also measures CPU)")
     parser.add_argument("--games", nargs="*", default=list(GAMES))
+    parser.add_argument("--stages", action="store_true",
+                        help="also time the Moodle export's stages (rounds, specs, PNG)")
     parser.add_argument("--url", help="database URL (default: a temporary SQLite file)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,6 +182,8 @@ def main(argv=None) -> int:
         bench_gradebook(engine, assignment, args.students)
         engine.dispose()
     bench_moodle(args.variants, args.jobs, args.games)
+    if args.stages:
+        bench_stages(args.variants, args.games)
     return 0
 
 
