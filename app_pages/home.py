@@ -37,12 +37,24 @@ with st.container(border=True):
                "and read the summary, the shrinkage plot and bootstrap intervals. Includes a "
                "step-by-step walkthrough of the course's sleep study.")
 
-st.subheader("In class")
+st.subheader("In class and at home")
 with st.container(border=True):
     st.page_link("app_pages/class_host.py", label="**Host a class game**",
                  icon=":material/co_present:")
     st.caption("Lecturers: run rounds on the projector while the class answers on their "
                "phones. Students: open `/join` at this address and type the code on the "
                "projector.")
+with st.container(border=True):
+    st.page_link("app_pages/teach.py", label="**Set homework**", icon=":material/school:")
+    st.caption("Lecturers: pick games and rounds, upload a class list, and every student gets "
+               "a personal link to their own datasets, graded automatically; export the "
+               "gradebook for your learning platform, or the questions as Moodle XML.")
+with st.container(border=True):
+    st.page_link("app_pages/progress.py", label="**My progress**",
+                 icon=":material/trending_up:")
+    st.caption("Keep your score, your rounds and the mistakes you made across visits and "
+               "devices with a personal link (no password), and practise what you got wrong. "
+               "Students with homework: open the personal link your lecturer sent you.")
 
-st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit.")
+st.caption("Pick the difficulty in the sidebar. Your score and streak last for this visit, "
+           "unless you keep your progress (My progress).")

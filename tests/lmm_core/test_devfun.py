@@ -16,7 +16,7 @@ import pytest
 import lmm_core
 import simulators
 from lmm_core import blocked, devfun
-from lmm_core.devfun import Blocked, Dense, OneFactor, fast_deviance
+from lmm_core.devfun import Blocked, Dense, OneFactor, PerLevel, fast_deviance
 from lmm_core.deviance import cross_products, make_deviance, solve_pls
 from lmm_core.optimize import optimize_theta
 
@@ -63,6 +63,43 @@ def test_one_factor_equals_engine(sleep, formula, kind, reml):
     model = fast_deviance(cp, reml)
     assert isinstance(model, kind)
     assert_equals_engine(model, fit, cp, reml, count=60)
+
+
+def _growth(levels: int, per_level: int, seed: int) -> pd.DataFrame:
+    """Quadratic growth curves with intercept, slope and curvature varying by subject."""
+    rng = np.random.default_rng(seed)
+    subject = np.repeat(np.arange(levels), per_level)
+    age = np.tile(np.linspace(-1, 1, per_level), levels) + rng.normal(0, 0.05, subject.size)
+    effects = rng.normal(size=(levels, 3)) * (3.0, 1.5, 0.7)
+    y = (140 + effects[subject, 0] + (6 + effects[subject, 1]) * age
+         + (1 + effects[subject, 2]) * age**2 + rng.normal(0, 0.5, subject.size))
+    return pd.DataFrame({"y": y, "age": age, "Subject": subject.astype(str)})
+
+
+@pytest.mark.parametrize(("formula", "data"), [
+    ("height ~ age + I(age^2) + (age + I(age^2) | Subject)", "Oxboys.csv"),  # q = 3, 26 boys
+    ("y ~ age + I(age^2) + (age + I(age^2) | Subject)", 400),  # 400 levels: no dense matrix
+    ("y ~ age + (age + I(age^2) || Subject)", 40),  # uncorrelated: diagonal Lambda
+    ("y ~ age + I(age^2) + (age | Subject) + (0 + I(age^2) | Subject)", 40),  # one block, 2 terms
+])
+@pytest.mark.parametrize("reml", [True, False])
+def test_per_level_equals_engine(formula, data, reml):
+    data = pd.read_csv(DATA / data) if isinstance(data, str) else _growth(data, 6, seed=data)
+    fit = lmm_core.lmer(formula, data, reml=reml, check_conv=False)
+    cp = cross_products(fit.mm, fit.simulate(1, rng=5)[:, 0])
+    model = fast_deviance(cp, reml)
+    assert isinstance(model, PerLevel)
+    assert_equals_engine(model, fit, cp, reml)
+    assert_equals_engine(model.with_response(fit.cp), fit, fit.cp, reml, count=5)
+
+
+def test_per_level_takes_nearly_collinear_slopes_with_many_levels():
+    """Uncentred years, 200 subjects: too many for Dense, and the closed forms would lose
+    digits; the per-level factorization keeps them."""
+    data = _growth(200, 5, seed=1).assign(year=lambda d: d.age + 2000)
+    fit = lmm_core.lmer("y ~ year + (year | Subject)", data, check_conv=False)
+    assert isinstance(fast_deviance(fit.cp, True), PerLevel)
+    assert_equals_engine(fast_deviance(fit.cp, True), fit, fit.cp, True)
 
 
 @pytest.mark.parametrize(("formula", "file"), [
