@@ -133,6 +133,24 @@ def test_lineup_grid_from_the_cached_template_is_the_games_own_chart():
         assert fast == own
 
 
+def test_exported_charts_are_styled_as_the_games_style_them():
+    """The export sets games.charts.style's config as a dict (faster); same spec as style()."""
+    import json
+
+    import altair as alt
+
+    from games import charts
+    from games.convergence import charts as cc
+    from homework.material import _plain
+
+    tails = GAMES["tails"].make_round(3, "normal")
+    layered = charts.condition_plot(tails.data, tails.context["response"], tails.context["unit"])
+    schools = GAMES["convergence"].make_round(3, "normal")
+    for chart in (layered, alt.vconcat(layered, layered), layered.configure_axis(labelLimit=9),
+                  cc.data_chart(schools.data, schools.context["predictors"])):
+        assert _plain(chart) == json.loads(charts.style(chart, height=None).to_json())
+
+
 def test_a_slash_in_a_title_stays_in_one_category_name():
     quiz = ET.fromstring(moodle_xml("Weeks 3/4", ITEMS[:1], 1, "s", images="none"))
     assert quiz[0].find("category/text").text.startswith("$course$/top/Weeks 3//4/1. ")
