@@ -107,7 +107,7 @@ def _lobby(snap: Snapshot) -> None:
         st.markdown("### and type the code")
         st.markdown(f"# `{snap.game.code}`")
         st.caption(f"Or scan the QR code. Link: {link}")
-    right.image(qr_png(link), caption="Scan to join", width=360)
+    right.image(qr_png(link), caption="Scan to join", width="stretch")  # its column, no wider
     _players_live(snap.game.code, snap.game.version)
 
 
