@@ -162,7 +162,8 @@ def test_lecturer_tabs_gradebook_and_exports(db):
     assert any("For Moodle" in str(label) for label in labels)
     assert any("personal link" in str(label) for label in labels)
     assert "fixed now" in _texts(at)  # settings are locked after the first submission
-    at.number_input(key="teach.moodle_n").set_value(2)
+    at.number_input(key="teach.moodle_n").set_value(2).run()
+    assert "2 questions: up to 1 s to build." in _texts(at)  # one item, PNG pictures
     next(b for b in at.button if b.label == "Build the Moodle XML").click().run()
     assert not at.exception, at.exception
     assert any("Download the Moodle XML" in str(b.label) for b in at.get("download_button"))

@@ -156,6 +156,13 @@ def test_a_slash_in_a_title_stays_in_one_category_name():
     assert quiz[0].find("category/text").text.startswith("$course$/top/Weeks 3//4/1. ")
 
 
+def test_progress_is_reported_after_each_question():
+    seen = []
+    moodle_xml("T", (Item("syntax", "normal", 1), Item("tails", "normal", 1)), 2, "s", "none",
+               progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
 def test_bad_image_kind_is_refused():
     with pytest.raises(ValueError, match="images is one of"):
         moodle_xml("T", ITEMS[:1], 1, "s", images="gif")
