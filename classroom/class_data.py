@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 import lmm_core
+from games.answers import finite_number
 from games.base import Question, Round
 
 from .models import AnswerRow, PlayerRow, RoundRow
@@ -81,8 +82,8 @@ def guesses(round_: Round, answers: Sequence[AnswerRow]) -> tuple[Guesses, ...]:
         values = tuple(float(a.answer[q.id]) for a in answers if q.id in a.answer)
         if not values:
             continue
-        model = _number(round_.solution.get(q.id))
-        truth = _number(round_.reveal.numbers.get(f"truth_{q.id}"))
+        model = finite_number(round_.solution.get(q.id))
+        truth = finite_number(round_.reveal.numbers.get(f"truth_{q.id}"))
         mean, median = statistics.fmean(values), statistics.median(values)
         closer = (sum(abs(v - model) > abs(mean - model) for v in values) / len(values)
                   if model is not None else math.nan)
@@ -122,7 +123,7 @@ def intervals(round_: Round, answers: Sequence[AnswerRow]) -> Intervals | None:
     if not pairs:
         return None
     numbers = round_.reveal.numbers
-    estimate, truth = _number(numbers.get("estimate")), _number(numbers.get("truth"))
+    estimate, truth = finite_number(numbers.get("estimate")), finite_number(numbers.get("truth"))
     cover_est = sum(lo <= estimate <= hi for lo, hi in pairs) if estimate is not None else 0
     cover_truth = (sum(lo <= truth <= hi for lo, hi in pairs) if truth is not None else None)
     n = len(pairs)
@@ -185,12 +186,6 @@ def class_model(players: Sequence[PlayerRow], rounds: Sequence[RoundRow],
                       share_player, share_round, table, sentence)
 
 
-def _number(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _p(p: float) -> str:

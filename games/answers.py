@@ -19,7 +19,8 @@ from typing import Any
 
 from .base import Question, Round
 
-__all__ = ["InvalidAnswer", "validate_answer", "validate_value", "MAX_TEXT", "MAX_NUMBER_CHARS"]
+__all__ = ["InvalidAnswer", "validate_answer", "validate_value", "finite_number", "MAX_TEXT",
+           "MAX_NUMBER_CHARS"]
 
 MAX_TEXT = 500          # characters of free text (a formula is far shorter)
 MAX_NUMBER_CHARS = 40   # a typed number longer than this is not a number anyone means
@@ -160,3 +161,13 @@ def _kind_of(value: Any) -> str:
 def _short(value: Any, limit: int = 40) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def finite_number(value) -> float | None:
+    """``value`` as a finite float, or None (missing, text, NaN, infinite): for scoring parts
+    of an answer that validate_answer has already checked, and numbers read from a reveal."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None

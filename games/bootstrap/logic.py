@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from ..answers import InvalidAnswer
+from ..answers import InvalidAnswer, finite_number
 from ..base import (
     Question,
     Round,
@@ -198,19 +198,13 @@ def _band(measures: dict) -> int:
     return 0
 
 
-def _number(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def check_answer(round: Round, answer: Mapping) -> None:  # noqa: A002
     """An interval's lower end must be below its upper end (GameSpec.score calls this)."""
     if round.context["variant"] == "judge":
         return
-    lower, upper = _number(answer.get("lower")), _number(answer.get("upper"))
+    lower, upper = finite_number(answer.get("lower")), finite_number(answer.get("upper"))
     if lower is not None and upper is not None and lower >= upper:
         raise InvalidAnswer(f"The lower end ({lower:.1f}) must be below the upper end "
                             f"({upper:.1f}): swap or change them.", "upper")
@@ -219,7 +213,7 @@ def check_answer(round: Round, answer: Mapping) -> None:  # noqa: A002
 def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     if round.context["variant"] == "judge":
         return _score_kind(round, answer.get("kind"))
-    lower, upper = _number(answer.get("lower")), _number(answer.get("upper"))
+    lower, upper = finite_number(answer.get("lower")), finite_number(answer.get("upper"))
     if lower is None or upper is None:
         return Score(0, False, "Type both ends of your interval, as numbers.", "no_answer")
     lower, upper = min(lower, upper), max(lower, upper)

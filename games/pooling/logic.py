@@ -27,6 +27,7 @@ import numpy as np
 import simulators
 from lmm_core.pooling import pooling
 
+from ..answers import finite_number
 from ..base import (
     Question,
     Round,
@@ -208,7 +209,7 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     """The average of every person's points (see :func:`covered`, :func:`person_points`)."""
     targets, solution = round.context["targets"], round.solution
     max_day = float(round.context["max_day"])
-    guesses = {key: _number(answer.get(key)) for key in solution}
+    guesses = {key: finite_number(answer.get(key)) for key in solution}
     if any(g is None for g in guesses.values()):
         return Score(0, False, "Give a number for every intercept and slope.", "no_answer")
     shares, near, moved = {}, {}, {}
@@ -229,12 +230,6 @@ def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     return Score(points, points >= CORRECT, _feedback(shares, code), code)
 
 
-def _number(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _share(value: float, target: dict) -> float:

@@ -33,6 +33,7 @@ from scipy import stats
 import lmm_core
 import simulators
 
+from ..answers import finite_number
 from ..base import (
     Option,
     Question,
@@ -277,18 +278,12 @@ def df_bands(df: float) -> tuple[float, float]:
     return max(0.25 * df, 2.0), max(0.6 * df, 5.0)
 
 
-def _number(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def score(round: Round, answer: Mapping) -> Score:  # noqa: A002
     ctx = round.context
     sig = answer.get("sig")
-    guess_df = _number(answer.get("df")) if ctx["ask_df"] else None
+    guess_df = finite_number(answer.get("df")) if ctx["ask_df"] else None
     if sig not in ("yes", "no") or (ctx["ask_df"] and guess_df is None):
         what = "say whether p is below 0.05" + (" and type the degrees of freedom"
                                                  if ctx["ask_df"] else "")
