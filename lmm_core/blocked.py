@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg.lapack
 import scipy.sparse as sp
 
-from .deviance import CrossProducts
+from .deviance import CrossProducts, level_cholesky_q2
 from .sparse_cholesky import SparseCholesky
 
 __all__ = ["TailSystem", "tail_system", "level_factors", "PAIR_COST", "SPARSE_MIN",
@@ -52,18 +52,12 @@ def level_factors(A11: np.ndarray, lam1: np.ndarray, counts: np.ndarray):
         M = lam1[0, 0] ** 2 * A11[:, 0, 0] + 1.0
         return (lam1[0, 0] / np.sqrt(M))[:, None, None], float(counts @ np.log(M))
     if q == 2:
-        (l0, _), (l1, l2) = lam1
-        a, b, c = A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1]
-        m00 = l0 * l0 * a + 2.0 * l0 * l1 * b + l1 * l1 * c + 1.0
-        m10 = l2 * (l0 * b + l1 * c)
-        m11 = l2 * l2 * c + 1.0
-        k11 = np.sqrt(m00)
-        k21 = m10 / k11
-        k22sq = m11 - k21 * k21
-        if np.any(k22sq <= 0):
+        factors = level_cholesky_q2(lam1, A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1])
+        if factors is None:
             return None
-        k22 = np.sqrt(k22sq)
-        K = np.empty((len(a), 2, 2))  # L^-1 = [[1/k11, 0], [-k21/(k11 k22), 1/k22]]
+        (k11, k21, k22), (m00, k22sq) = factors
+        (l0, _), (l1, l2) = lam1
+        K = np.empty((len(k11), 2, 2))  # L^-1 = [[1/k11, 0], [-k21/(k11 k22), 1/k22]]
         K[:, 0, 0], K[:, 0, 1], K[:, 1, 0] = l0 / k11, l1 / k11, -k21 * l0 / (k11 * k22)
         K[:, 1, 1] = (l2 - k21 * l1 / k11) / k22
         return K, float(counts @ (np.log(m00) + np.log(k22sq)))

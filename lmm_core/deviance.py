@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from .design import ModelMatrices, ReTerm
 
 __all__ = [
+    "level_cholesky_q2",
     "Block",
     "CrossProducts",
     "Factorization",
@@ -267,17 +268,29 @@ def _first_block(cp: CrossProducts, lam1: np.ndarray):
     return (L, Linv), Linv @ lam1.T @ cp.A1t, ld
 
 
-def _first_block_q2(cp: CrossProducts, lam1: np.ndarray):
+def level_cholesky_q2(lam1: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray):
+    """Per level, M_i = Lambda' A_i Lambda + I = [[k11, 0], [k21, k22]] [[k11, k21], [0, k22]]
+    for q = 2 and A_i = [[a, b], [b, c]], in closed form over all levels at once: ((k11, k21,
+    k22), (k11^2, k22^2)), the squared pivots for log|M_i|; None where rounding at an extreme
+    theta leaves M_i not positive definite."""
     l0, l1, l2 = lam1[0, 0], lam1[1, 0], lam1[1, 1]
-    m00 = l0 * l0 * cp.a00 + 2.0 * l0 * l1 * cp.a10 + l1 * l1 * cp.a11 + 1.0
-    m10 = l2 * (l0 * cp.a10 + l1 * cp.a11)
-    m11 = l2 * l2 * cp.a11 + 1.0
+    m00 = l0 * l0 * a + 2.0 * l0 * l1 * b + l1 * l1 * c + 1.0
+    m10 = l2 * (l0 * b + l1 * c)
+    m11 = l2 * l2 * c + 1.0
     k11 = np.sqrt(m00)
     k21 = m10 / k11
     k22sq = m11 - k21 * k21
     if np.any(k22sq <= 0):
         return None
-    k22 = np.sqrt(k22sq)
+    return (k11, k21, np.sqrt(k22sq)), (m00, k22sq)
+
+
+def _first_block_q2(cp: CrossProducts, lam1: np.ndarray):
+    factors = level_cholesky_q2(lam1, cp.a00, cp.a10, cp.a11)
+    if factors is None:
+        return None
+    (k11, k21, k22), (m00, k22sq) = factors
+    l0, l1, l2 = lam1[0, 0], lam1[1, 0], lam1[1, 1]
     r0 = l0 * cp.A1t[:, 0, :] + l1 * cp.A1t[:, 1, :]  # Lambda1' Z1'[X y], row by row
     r1 = l2 * cp.A1t[:, 1, :]
     c0 = r0 / k11[:, None]
