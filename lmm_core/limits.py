@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .design import ModelMatrices, model_matrices
+from .devfun import DENSE_MAX, PER_LEVEL_MAX_Q, PER_LEVEL_MIN
 from .errors import FitTimeLimit, LmmError
 from .formula import parse_formula
 
@@ -28,8 +29,9 @@ __all__ = ["FitProgress", "FitCost", "estimate_cost", "watched", "check_limits"]
 
 SECONDS_PER_FLOP = 1e-9  # dense LAPACK work on one core, roughly
 SECONDS_PER_CALL = 3e-5  # Python overhead of one deviance evaluation
+SECONDS_PER_NUMPY_CALL = 1e-6  # one small numpy operation (devfun.PerLevel makes ~q^3/2)
+SECONDS_PER_PARAMETER_PAIR = 4e-7  # BOBYQA's own work per evaluation, per k^2 (k = len(theta))
 SECONDS_PER_FIT = 0.03  # building the model and the results around the optimizer
-DENSE_MAX = 300  # devfun.py factors models up to this size as one dense matrix
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,23 @@ def cost_of(mm: ModelMatrices) -> FitCost:
     k = len(mm.lower)
     n_random = sum(t.q * t.nlevels for t in mm.reterms)
     evaluations = 15 * k + k**3 / 2 + 2 * k * k  # optimizer + lme4's derivative check
-    seconds = SECONDS_PER_FIT + evaluations * _seconds_per_evaluation(mm, n_random)
+    per_evaluation = _seconds_per_evaluation(mm, n_random) + k * k * SECONDS_PER_PARAMETER_PAIR
+    seconds = SECONDS_PER_FIT + evaluations * per_evaluation
     return FitCost(mm.n, mm.p, n_random, k, float(seconds))
 
 
 def _seconds_per_evaluation(mm: ModelMatrices, n_random: int) -> float:
-    """The dense work of one evaluation: the whole system up to DENSE_MAX (Lambda' C Lambda
-    and a Cholesky), else the largest factor's blocks plus a dense tail of everything else
-    (devfun.py)."""
+    """The work of one evaluation, following devfun.fast_deviance's choice: one factor's
+    levels side by side (PerLevel), the whole system up to DENSE_MAX (Lambda' C Lambda and a
+    Cholesky), else the largest factor's blocks plus a dense tail of everything else."""
     p = mm.p + 1
+    groups = {t.group for t in mm.reterms}
+    q = sum(t.q for t in mm.reterms)
+    if len(groups) == 1 and 3 <= q <= PER_LEVEL_MAX_Q and n_random + p > PER_LEVEL_MIN:
+        m = mm.reterms[0].nlevels  # devfun.PerLevel: numpy calls over the m levels
+        calls = q**3 / 2 + 3 * q + 10
+        flops = m * (q**4 + q * q * p) + p**3 / 3
+        return SECONDS_PER_CALL + calls * SECONDS_PER_NUMPY_CALL + flops * SECONDS_PER_FLOP
     if n_random + p <= DENSE_MAX:
         size = n_random + p
         products = 2 * size**3 if any(t.q > 1 for t in mm.reterms) else size**2

@@ -73,7 +73,7 @@ def test_estimate_cost_sizes_the_model_without_fitting():
     assert isinstance(small, FitCost)
     assert (small.n_obs, small.n_fixed, small.n_random, small.n_theta) == (180, 2, 36, 3)
     assert (big.n_random, big.n_theta) == (7 * 18, 28)
-    assert small.seconds < 0.5 and big.seconds > 10
+    assert small.seconds < 0.5 and big.seconds > 3  # it takes ~8 s on one core
     assert not small.too_big(3) and small.refusal(3) is None
     assert big.too_big(3)
     assert "28 variance and correlation parameters" in big.refusal(3)
