@@ -108,7 +108,8 @@ def _span(q: Question, right: float) -> float:
 
 def _bisect(holds, span: float, steps: int) -> float:
     """The largest distance in [0, span] for which ``holds`` (assumed monotone), rounded
-    down to 3 significant digits so the exported number is never more generous."""
+    down to 3 significant digits so the exported number is never more generous (a boundary
+    at exactly 2.0 exports as 1.99: an LMS's own rounding at the edge cannot give 100)."""
     if not holds(0.0):
         return 0.0
     if holds(span):
@@ -117,6 +118,8 @@ def _bisect(holds, span: float, steps: int) -> float:
     for _ in range(steps):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if holds(mid) else (lo, mid)
+        if hi - lo <= lo * 1e-4:  # the 3 digits kept below are settled: stop scoring
+            break
     if lo == 0:
         return 0.0
     digits = 2 - math.floor(math.log10(lo))
