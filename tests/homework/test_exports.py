@@ -133,6 +133,43 @@ def test_lineup_grid_from_the_cached_template_is_the_games_own_chart():
         assert fast == own
 
 
+def _resolved(spec: dict) -> dict:
+    """A Vega-Lite spec with each layer's dataset name replaced by the dataset's rows."""
+    import copy
+
+    spec = copy.deepcopy(spec)
+    datasets = spec.pop("datasets")
+    for sub in spec.get("vconcat", [spec]):
+        for layer in sub["layer"]:
+            layer["data"] = datasets[layer["data"]["name"]]
+    return spec
+
+
+def test_pooling_pictures_from_the_cached_template_are_the_games_own_charts():
+    """The export builds person_chart once per set of line kinds and days and swaps in each
+    person's rows, title and y range: the same picture as building it for the round."""
+    import altair as alt
+
+    from games.pooling import charts as pc
+    from homework.material import WIDTH, _plain
+
+    for seed, difficulty in [(5, "normal"), (1, "tricky"), (5, "gentle"), (8, "normal")]:
+        r = GAMES["pooling"].make_round(seed, difficulty)
+        days = int(r.data["days"].max())
+        domain = [float(r.data["reaction"].min()) - 20, float(r.data["reaction"].max()) + 20]
+        people = []
+        for subject in r.context["highlighted"]:
+            t = r.context["targets"][subject]
+            lines = {"own data only (no pooling)": (t["intercept"]["own"], t["slope"]["own"]),
+                     "population line": (t["intercept"]["population"],
+                                         t["slope"]["population"])}
+            people.append(pc.person_chart(
+                r.data[r.data["subject"] == subject].dropna(), lines, days,
+                f"{subject}: {t['n']} days", domain).properties(width=WIDTH, height=260))
+        own = _plain(alt.vconcat(*people) if len(people) > 1 else people[0])
+        assert _resolved(material(r).figure) == _resolved(own)
+
+
 def test_exported_charts_are_styled_as_the_games_style_them():
     """The export sets games.charts.style's config as a dict (faster); same spec as style()."""
     import json
