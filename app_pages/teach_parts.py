@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -121,7 +123,8 @@ SECONDS_PER_QUESTION = {"png": 0.3, "svg": 0.25, "none": 0.12}
 
 
 def _duration(seconds: float) -> str:
-    return f"{max(1, round(seconds))} s" if seconds < 90 else f"{round(seconds / 60)} minutes"
+    """An upper estimate in words: rounded up, never down."""
+    return f"{math.ceil(seconds)} s" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
 
 
 def exports_tab(assignment: Assignment) -> None:
