@@ -137,18 +137,36 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def with_rows(spec: dict, rows: pd.DataFrame, *, having: str | None = None,
-              title: str | None = None) -> dict:
+              title: str | None = None, name: str | None = None) -> dict:
     """A copy of ``spec`` with one dataset's rows replaced by ``rows`` (and a new title).
 
     The dataset replaced is the one whose rows have the column ``having`` (the only dataset
-    when ``having`` is None); its other columns must match what the chart encodes.
+    when ``having`` is None); its other columns must match what the chart encodes. Its rows
+    are written as Altair writes them. ``name`` renames it (and every reference to it), so
+    that copies of one template can sit side by side in a compound chart.
     """
     out = copy.deepcopy(spec)
     names = [k for k, v in out["datasets"].items()
              if having is None or (v and having in v[0])]
     if len(names) != 1:
         raise ValueError(f"expected one dataset with column {having!r}, found {len(names)}")
-    out["datasets"][names[0]] = json.loads(rows.to_json(orient="records"))
+    values = alt.utils.sanitize_pandas_dataframe(rows.reset_index(drop=True))
+    del out["datasets"][names[0]]
+    out["datasets"][name or names[0]] = json.loads(json.dumps(values.to_dict(orient="records")))
+    if name:
+        _rename_data(out, names[0], name)
     if title is not None:
         out["title"] = title
     return out
+
+
+def _rename_data(node, old: str, new: str) -> None:
+    """Point every ``"data": {"name": old}`` in a spec at ``new`` instead."""
+    if isinstance(node, dict):
+        if node.get("data") == {"name": old}:
+            node["data"] = {"name": new}
+        for value in node.values():
+            _rename_data(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_data(value, old, new)

@@ -145,9 +145,11 @@ def _pooling(r: Round) -> dict:
                                 "population line": (target["intercept"]["population"],
                                                     target["slope"]["population"])}, days)
         kinds = tuple(k for k in pc.LINES if k in set(frame["line"]))
-        spec = _renamed(_person_template(kinds, days), f"person{i}", frame,
-                        data[data["subject"] == subject].dropna())
-        spec["title"] = f"{subject}: {target['n']} days"
+        spec = charts.with_rows(_person_template(kinds, days), frame, having="line",
+                                name=f"person{i}-lines")
+        spec = charts.with_rows(spec, data[data["subject"] == subject].dropna(),
+                                having="subject", name=f"person{i}-points",
+                                title=f"{subject}: {target['n']} days")
         for layer in spec["layer"]:
             layer["encoding"]["y"]["scale"]["domain"] = domain
         people.append(spec)
@@ -168,22 +170,6 @@ def _person_template(kinds: tuple[str, ...], days: int) -> dict:
     points = pd.DataFrame({"subject": ["S"], "days": [0], "reaction": [0.0]})
     return _plain(pc.person_chart(points, dict.fromkeys(kinds, (0.0, 0.0)), days, "",
                                   [0.0, 1.0]).properties(width=WIDTH, height=260))
-
-
-def _renamed(template: dict, prefix: str, lines: pd.DataFrame, points: pd.DataFrame) -> dict:
-    """A copy of a person_chart spec with its two datasets (the lines, with a column "line";
-    the points) replaced by these rows under names starting with ``prefix``."""
-    spec = json.loads(json.dumps(template))
-    renamed, datasets = {}, {}
-    for old, rows in spec["datasets"].items():
-        kind, frame = ("lines", lines) if "line" in rows[0] else ("points", points)
-        renamed[old] = f"{prefix}-{kind}"
-        values = alt.utils.sanitize_pandas_dataframe(frame.reset_index(drop=True))
-        datasets[renamed[old]] = json.loads(json.dumps(values.to_dict(orient="records")))
-    spec["datasets"] = datasets
-    for layer in spec["layer"]:
-        layer["data"]["name"] = renamed[layer["data"]["name"]]
-    return spec
 
 
 def _mixture(r: Round) -> dict:
