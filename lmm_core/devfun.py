@@ -38,8 +38,9 @@ from .blocked import tail_system
 from .deviance import LOG2PI, Block, CrossProducts, profiled_deviance
 from .errors import LmmError
 
-__all__ = ["fast_deviance", "Levels", "OneFactor", "PerLevel", "Dense", "Blocked", "DENSE_MAX",
-           "PER_LEVEL_MAX_Q", "PER_LEVEL_MIN", "WEIGHTS_MAX", "COLLINEAR_TOL"]
+__all__ = ["fast_deviance", "per_level_suits", "Levels", "OneFactor", "PerLevel", "Dense",
+           "Blocked", "DENSE_MAX", "PER_LEVEL_MAX_Q", "PER_LEVEL_MIN", "WEIGHTS_MAX",
+           "COLLINEAR_TOL"]
 
 PER_LEVEL_MAX_Q = 8  # one factor with up to this many effects per level: PerLevel ...
 PER_LEVEL_MIN = 60  # ... beats Dense from this size of the dense system on (Oxboys, 82: 2.3x)
@@ -56,11 +57,17 @@ def fast_deviance(cp: CrossProducts, reml: bool) -> OneFactor | PerLevel | Dense
     if len(cp.blocks) == 1 and q <= 2 and m * 5 * (cp.p + 1) ** 2 <= WEIGHTS_MAX \
             and not _nearly_collinear(cp.A11):
         return OneFactor(cp, reml)
-    if len(cp.blocks) == 1 and q <= PER_LEVEL_MAX_Q and m * q + cp.p + 1 > PER_LEVEL_MIN:
+    if len(cp.blocks) == 1 and per_level_suits(q, m * q + cp.p + 1):
         return PerLevel(cp, reml)
     if m * q + cp.qr + cp.p + 1 <= DENSE_MAX:
         return Dense(cp, reml)
     return Blocked(cp, reml)
+
+
+def per_level_suits(q: int, size: int) -> bool:
+    """Is PerLevel the faster way for one grouping factor with q effects per level, whose
+    dense system (random + fixed effects + 1) would have ``size`` columns?"""
+    return q <= PER_LEVEL_MAX_Q and size > PER_LEVEL_MIN
 
 
 def _nearly_collinear(A11: np.ndarray) -> bool:
@@ -228,9 +235,7 @@ class PerLevel:
     def __init__(self, cp: CrossProducts, reml: bool):
         block, k = cp.blocks[0], cp.p + 1
         q, m = block.q, block.m
-        self.q, self.m, self.k = q, m, k
-        self.lam_at = block.lam_rows * q + block.lam_cols  # theta's places in Lambda, flat
-        self.lam_theta = block.lam_theta
+        self.block, self.q, self.m, self.k = block, q, m, k
         # A_i's entry (a, b) in row a * q + b, r_i's (a, t) in row a, column t * m + i: the
         # levels run along the last axis, so per-level numbers broadcast without reshaping.
         self.A = np.ascontiguousarray(cp.A11.reshape(m, -1).T)
@@ -241,9 +246,7 @@ class PerLevel:
     def _factor(self, theta: np.ndarray):
         """(lower Cholesky factor of S or None, log|L|^2)."""
         q, m, k = self.q, self.m, self.k
-        lam = np.zeros(q * q)
-        lam[self.lam_at] = theta[self.lam_theta]
-        lam = lam.reshape(q, q)
+        lam = self.block.lam(theta)
         # (Lambda' A_i Lambda)_ab = sum_cd l_ca l_db A_cd: kron(lam, lam)' A, without np.kron
         M = (lam[:, None, :, None] * lam[None, :, None, :]).reshape(q * q, q * q).T.dot(self.A)
         V = lam.T.dot(self.R).reshape(q, k, m)  # Lambda' r_i

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .design import ModelMatrices, model_matrices
-from .devfun import DENSE_MAX, PER_LEVEL_MAX_Q, PER_LEVEL_MIN
+from .devfun import DENSE_MAX, per_level_suits
 from .errors import FitTimeLimit, LmmError
 from .formula import parse_formula
 
@@ -95,7 +95,7 @@ def _seconds_per_evaluation(mm: ModelMatrices, n_random: int) -> float:
     p = mm.p + 1
     groups = {t.group for t in mm.reterms}
     q = sum(t.q for t in mm.reterms)
-    if len(groups) == 1 and 3 <= q <= PER_LEVEL_MAX_Q and n_random + p > PER_LEVEL_MIN:
+    if len(groups) == 1 and q >= 3 and per_level_suits(q, n_random + p):
         m = mm.reterms[0].nlevels  # devfun.PerLevel: numpy calls over the m levels
         calls = q**3 / 2 + 3 * q + 10
         flops = m * (q**4 + q * q * p) + p**3 / 3
