@@ -32,7 +32,7 @@ from games.base import DIFFICULTIES, Round
 from .questions import right_answer, wrong_answer
 from .seeds import personal_seed
 
-__all__ = ["Check", "check_variant", "run", "run_groups", "report", "skewed", "main"]
+__all__ = ["Check", "check_variant", "run_groups", "report_group", "skewed", "main"]
 
 
 @dataclass(frozen=True)
@@ -118,11 +118,6 @@ def run_groups(n: int, games: list[str] | None = None, jobs: int = 1, slow: floa
                 done = []
 
 
-def run(n: int, games: list[str] | None = None, jobs: int = 1,
-        slow: float = 10.0) -> list[Check]:
-    return [c for group in run_groups(n, games, jobs, slow) for c in group]
-
-
 def skewed(counts: Counter) -> bool:
     """Whether the most common right answer is too common (see the module docstring)."""
     total = sum(counts.values())
@@ -149,14 +144,6 @@ def report_group(group: list[Check]) -> list[str]:
         flag = "  <-- FLAG: the same right answer too often" if skewed(counts) else ""
         lines.append(f"    right answers of {qid}: {shares}{flag}")
     return lines
-
-
-def report(checks: list[Check]) -> list[str]:
-    groups: dict[tuple, list[Check]] = defaultdict(list)
-    for c in checks:
-        groups[(c.game, c.difficulty)].append(c)
-    lines = [line for group in groups.values() for line in report_group(group)]
-    return [*lines, _total(checks)]
 
 
 def _total(checks: list[Check]) -> str:

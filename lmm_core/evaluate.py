@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import transforms as tf
 from .errors import DataError
+from .formula import CONSTANTS
 from .formula.functions import bind
 from .formula.terms import BinOp, Bool, Call, Name, Neg, Not, Num, Str
 from .variables import (
@@ -35,7 +36,6 @@ _MATH = {"log": np.log, "log2": np.log2, "log10": np.log10, "log1p": np.log1p, "
 _ARITH = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "^": np.power,
           "%%": np.mod, "%/%": np.floor_divide}
 _ORDER = {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal}
-CONSTANTS = {"pi": np.pi}
 
 
 class Evaluator:

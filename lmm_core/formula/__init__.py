@@ -11,6 +11,8 @@ deparser: labels, group names, the summary's formula line and the formulas remed
 
 from __future__ import annotations
 
+import math
+
 from ..errors import ColumnNotFoundError, FormulaError
 from .deparse import deparse, deparse_lines, quote_name
 from .expand import build
@@ -20,12 +22,12 @@ from .size import MAX_TERMS, check_size
 from .terms import Formula
 from .tokens import Token, tokenize
 
-__all__ = ["parse_formula", "as_formula", "Formula", "tokenize", "Token", "deparse",
+__all__ = ["parse_formula", "Formula", "tokenize", "Token", "deparse",
            "deparse_lines", "quote_name", "INFIX", "PREFIX", "MAX_LENGTH", "MAX_TERMS",
            "CONSTANTS"]
 
 MAX_LENGTH = 10_000  # characters: longer text is refused before it is read
-CONSTANTS = ("pi",)  # names R finds outside the data when the data has no such column
+CONSTANTS = {"pi": math.pi}  # names R finds outside the data when the data has no such column
 
 
 def parse_formula(text, columns=None) -> Formula:
@@ -57,11 +59,6 @@ def parse_formula(text, columns=None) -> Formula:
         # One display line, same length, so that the caret lands under the bad character.
         shown = "".join(" " if ch.isspace() else ch for ch in text)
         raise FormulaError(err.reason, shown, err.position) from None
-
-
-def as_formula(formula, columns=None) -> Formula:
-    """A Formula from text or a Formula (parsed once, then passed around)."""
-    return parse_formula(formula, columns)
 
 
 def _parse(text: str, columns) -> Formula:
