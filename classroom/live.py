@@ -27,6 +27,7 @@ import store
 from store import classroom_tables as t
 
 from .host import lock_if_due
+from .records import rounds_of
 from .rounds import build_round
 
 __all__ = ["Watcher"]
@@ -100,12 +101,9 @@ class Watcher:
     def _prebuild(self, game_id: int) -> None:
         try:
             with store.read(self.engine) as conn:
-                rounds = conn.execute(select(t.rounds.c.game, t.rounds.c.seed,
-                                             t.rounds.c.difficulty)
-                                      .where(t.rounds.c.game_id == game_id)
-                                      .order_by(t.rounds.c.position)).all()
-            for game, seed, difficulty in rounds:
-                build_round(game, seed, difficulty)
+                rounds = rounds_of(conn, game_id)
+            for r in rounds:
+                build_round(r.game, r.seed, r.difficulty)
         except Exception:  # noqa: BLE001 - a round that fails to build fails again when asked
             log.exception("building the rounds of class game %s", game_id)
 
