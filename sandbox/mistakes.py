@@ -21,13 +21,15 @@ same mistakes against a known design; here there is no design to compare with, o
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 import lmm_core
 from games.text import literal
+from lmm_core.formula.terms import ModelTerms
+from lmm_core.remedies import formula_text
 from lmm_core.variables import expr_columns, is_factor_column
 
 from .formulas import looks_like_id
@@ -197,30 +199,16 @@ def _slope_without_fixed(parsed) -> list[Problem]:
 
 
 # ----- a formula without the repeats ------------------------------------------------------------
-def _name(label: str) -> str:
-    """A variable's label as it can be typed again: names and calls (``I(x^2)``) as they are,
-    other names (``reaction time``) in backticks."""
-    bare = label.isidentifier() or all(ch.isalnum() or ch in "._" for ch in label)
-    call = "(" in label and label.endswith(")")
-    return label if bare or call else f"`{label}`"
-
-
-def _term_text(term) -> str:
-    return ":".join(map(_name, term))
-
-
 def _without_repeats(parsed) -> str:
-    """The formula with each group's repeated random effects left out of its later terms."""
-    fixed = [("1" if parsed.fixed.intercept else "0")]
-    fixed += [_term_text(t) for t in parsed.fixed.terms]
+    """The formula with each group's repeated random effects left out of its later terms,
+    written by lmm_core's own formula writer (names quoted once, offsets kept)."""
     seen: dict[tuple, set] = {}
-    random = []
+    kept = []
     for term in parsed.random:
         have = seen.setdefault(term.group, set())
-        slopes = [t for t in term.effects.terms if ":".join(t) not in have]
-        intercept = term.effects.intercept and INTERCEPT not in have
-        have.update([":".join(t) for t in slopes] + ([INTERCEPT] if intercept else []))
+        slopes = tuple(t for t in term.effects.terms if t not in have)
+        intercept = term.effects.intercept and () not in have
+        have.update(slopes + (((),) if intercept else ()))
         if slopes or intercept:
-            parts = ["1" if intercept else "0", *map(_term_text, slopes)]
-            random.append(f"({' + '.join(parts)} | {_term_text(term.group)})")
-    return f"{_name(parsed.response)} ~ " + " + ".join(fixed + random)
+            kept.append(replace(term, effects=ModelTerms(intercept, slopes)))
+    return formula_text(parsed, tuple(kept))

@@ -48,7 +48,7 @@ def test_the_same_random_effect_twice_is_explained_and_fixed():
     assert problem.severity == "mistake" and problem.blocks
     assert "two variances for one thing" in problem.text
     assert "centring or scaling would not help" in problem.text
-    assert problem.fix == "reaction ~ 1 + days + (1 | subject)"
+    assert problem.fix == "reaction ~ days + (1 | subject)"
     # lme4 (and lmm_core) would fit it with warnings: the fix fits cleanly, to the same model
     assert lmm_core.lmer(formula, SLEEP).messages
     fixed = lmm_core.lmer(problem.fix, SLEEP)
@@ -57,16 +57,26 @@ def test_the_same_random_effect_twice_is_explained_and_fixed():
 
 @pytest.mark.parametrize(("formula", "fix"), [
     ("reaction ~ days + (days | subject) + (1 | subject)",
-     "reaction ~ 1 + days + (1 + days | subject)"),
+     "reaction ~ days + (days | subject)"),
     ("reaction ~ days + (1 | subject) + (days | subject)",
-     "reaction ~ 1 + days + (1 | subject) + (0 + days | subject)"),
+     "reaction ~ days + (days || subject)"),  # the same as (1 | s) + (0 + days | s)
     ("reaction ~ 0 + I(days^2) + (I(days^2) | subject) + (0 + I(days^2) | subject)",
-     "reaction ~ 0 + I(days^2) + (1 + I(days^2) | subject)"),
+     "reaction ~ 0 + I(days^2) + (I(days^2) | subject)"),
+    ("reaction ~ days + offset(days) + (1 | subject) + (1 | subject)",
+     "reaction ~ days + offset(days) + (1 | subject)"),  # the offset stays
 ])
 def test_the_fix_keeps_the_first_of_each_repeated_effect(formula, fix):
     (problem,) = check_model(formula, SLEEP)
     assert problem.fix == fix
     assert lmm_core.parse_formula(fix)  # it can be typed back
+
+
+def test_the_fix_quotes_unusual_names_once():
+    data = SLEEP.rename(columns={"days": "my day", "subject": "sub j", "reaction": "rt ms"})
+    (problem,) = check_model("`rt ms` ~ `my day` + (1 + `my day` | `sub j`) + (1 | `sub j`)",
+                             data)
+    assert problem.fix == "`rt ms` ~ `my day` + (`my day` | `sub j`)"
+    assert lmm_core.lmer(problem.fix, data)  # it can be typed back and fitted
 
 
 def test_a_slope_that_never_changes_within_a_group_is_a_mistake():
