@@ -21,15 +21,11 @@ from tests.reference.cases import (
     case_data,
     model_case_ids,
     objective_tolerance,
+    rel,
     tolerance,
 )
 
 CASES = model_case_ids()
-
-
-def rel(a, b, floor=1.0):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.max(np.abs(a - b) / np.maximum(np.abs(b), floor)) if a.size else 0.0
 
 
 @pytest.fixture(scope="module")

@@ -8,24 +8,22 @@ effects 1e-5, standard errors and variance components 2e-4; names exactly.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import lmm_core
 from lmm_core.variables import sort_text
+from tests.reference import cases
+from tests.reference.cases import rel
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = ROOT / "tests" / "reference" / "lme4_reference_syntax.json"
 
 
-@cache
 def reference() -> dict:
-    return json.loads(REFERENCE.read_text())
+    return cases.reference("lme4_reference_syntax.json")
 
 
 @cache
@@ -34,11 +32,6 @@ def data(path: str) -> pd.DataFrame:
 
 
 CASES = list(reference()["cases"])
-
-
-def rel(a, b, floor=1.0):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.max(np.abs(a - b) / np.maximum(np.abs(b), floor)) if a.size else 0.0
 
 
 @pytest.fixture(scope="module")

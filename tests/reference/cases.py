@@ -9,6 +9,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,8 +53,15 @@ def tolerance(case_id: str, default: float = 2e-4) -> float:
 
 
 @cache
-def reference() -> dict:
-    return json.loads(REFERENCE.read_text())
+def reference(name: str = REFERENCE.name) -> dict:
+    """A reference JSON of this folder: lme4_reference.json, or lme4_reference_syntax.json."""
+    return json.loads(REFERENCE.with_name(name).read_text())
+
+
+def rel(a, b, floor=1.0) -> float:
+    """The largest difference relative to the reference b (absolute where |b| < floor)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.max(np.abs(a - b) / np.maximum(np.abs(b), floor)) if a.size else 0.0
 
 
 def case(case_id: str) -> dict:
