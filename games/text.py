@@ -16,10 +16,11 @@ joiner, so the text reads the same and links nowhere.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
-__all__ = ["literal", "plain", "one_line", "MAX_SHOWN"]
+__all__ = ["literal", "plain", "one_line", "p_value_text", "p_words", "MAX_SHOWN"]
 
 MAX_SHOWN = 120  # characters of user text shown in a sentence; the rest becomes "…"
 _BACKTICKS = re.compile(r"`+")
@@ -59,3 +60,16 @@ def plain(text) -> str:
     text = _WWW.sub(rf"\1{JOINER}.", text.replace("://", f":{JOINER}//").replace("@", f"{JOINER}@"))
     text = _PUNCTUATION.sub(r"\\\1", text)
     return "  \n".join(text.split("\n"))
+
+
+def p_value_text(p: float) -> str:
+    """A p-value as a table shows it: "< 0.001", three decimals, or "–" when there is none."""
+    if not math.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_words(p: float) -> str:
+    """A p-value inside a sentence: "p < 0.001" or "p = 0.012"."""
+    text = p_value_text(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"

@@ -10,6 +10,7 @@ from games.base import Round, Score
 from games.mixture import GAME
 from games.mixture import charts as mix_charts
 from games.mixture.reveal import MODELS, ROWS, SHORT, r_printouts
+from games.text import p_words
 from games.ui import (
     layered_reveal,
     p_value_text,
@@ -135,7 +136,7 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
             st.caption(f"{SHORT[key]}: cannot be fitted. {error}")
 
     layered_reveal(
-        [("Likelihood-ratio test", f"p {_p_words(num['p_value'])}",
+        [("Likelihood-ratio test", p_words(num['p_value']),
           "the right model against the trap (anova(), ML refits)"),
          ("AIC: trap → right", f"{num['aic_small']:.0f} → {num['aic_big']:.0f}",
           "lower is better")],
@@ -148,11 +149,6 @@ def show_reveal(round_: Round, answer: dict, score: Score) -> None:
                   ("Every model on offer, fitted", every_model),
                   ("The participants' own averages, by group",
                    lambda: st.table(_styled(pd.DataFrame(tables["raw"]))))])
-
-
-def _p_words(p: float) -> str:
-    text = p_value_text(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 if __name__ == "__main__":  # st.Page runs this file; the class projector imports it

@@ -11,6 +11,7 @@ from lmm_core.anova import AnovaLRT
 
 from .. import candidates
 from ..base import Reveal
+from ..text import p_words
 
 __all__ = ["MODELS", "SHORT", "ROWS", "build_reveal", "fit_models", "model_column", "lrt",
            "r_printouts"]
@@ -210,17 +211,13 @@ def _numbers(fits: dict, cols: dict, context: dict, test, raw: pd.DataFrame) -> 
     return {k: float(v) for k, v in num.items()}
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _lrt_words(num: dict, what: str) -> str:
     verdict = ("so the data clearly prefer the right model" if num["p_value"] < 0.05
                else "not significant here: with this few participants the test has little "
                     "power, but the picture and the design still say which model is right")
     return (f"**The likelihood-ratio test.** `anova()` refits both models by maximum "
             f"likelihood and compares them: χ²({num['lrt_df']:.0f}) = {num['chisq']:.1f}, "
-            f"{_p(num['p_value'])}, {verdict}. AIC: {num['aic_small']:.1f} without group, "
+            f"{p_words(num['p_value'])}, {verdict}. AIC: {num['aic_small']:.1f} without group, "
             f"{num['aic_big']:.1f} {what} (lower is better).")
 
 

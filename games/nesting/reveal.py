@@ -11,6 +11,7 @@ import lmm_core
 
 from .. import candidates
 from ..base import Reveal
+from ..text import p_words
 from .designs import FIXED, RANDOM, family, letter_share
 
 __all__ = ["build_reveal", "fit_all", "model_column", "formula", "r_printouts", "UNIQUE",
@@ -149,10 +150,6 @@ def _numbers(cols: dict, fits: dict, design: str, right: str, trap: str) -> dict
     return {k: float(v) for k, v in num.items()}
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _nested_words(num: dict, details: dict, data: pd.DataFrame) -> str:
     n_classes = data.groupby(["school", "class"]).ngroups
     letters = data["class"].nunique()
@@ -226,12 +223,12 @@ def _items_words(num: dict, details: dict, data: pd.DataFrame) -> str:
         f"{num['effect']:.0f} ms in both models, but its standard error is "
         f"{num['se_trap']:.1f} ms without words and {num['se_right']:.1f} ms with them "
         f"({num['df_trap']:.0f} against {num['df_right']:.1f} degrees of freedom): "
-        f"{_p(num['p_trap'])} against {_p(num['p_right'])}. Frequency is a property of the "
-        f"{k} words, so the words, not the {len(data)} readings, are its sample. Leaving "
+        f"{p_words(num['p_trap'])} against {p_words(num['p_right'])}. Frequency is a property "
+        f"of the {k} words, so the words, not the {len(data)} readings, are its sample. Leaving "
         "them out, as if these were the only words that matter, is Clark's (1973) "
         "language-as-fixed-effect fallacy.",
         f"**The test for words.** `anova()` compares the models (ML refits): "
-        f"χ²(1) = {num['chisq']:.1f}, {_p(num['p_lrt'])}. (A variance cannot go below zero, "
+        f"χ²(1) = {num['chisq']:.1f}, {p_words(num['p_lrt'])}. (A variance cannot go below zero, "
         "so this p-value is conservative: roughly twice as large as it should be.)",
     ]
     if error:

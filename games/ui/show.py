@@ -7,10 +7,9 @@ import logging
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
-import numpy as np
 import streamlit as st
 
-from ..text import literal, plain
+from ..text import literal, p_value_text, plain
 
 __all__ = ["style_table", "p_value_text", "run_with_progress", "show_chart", "friendly_errors",
            "say", "user_text", "key_numbers", "more", "layered_reveal", "paragraphs"]
@@ -22,13 +21,6 @@ def style_table(frame, digits: int = 2, na_rep: str = ""):
     """A table for st.dataframe or st.table with numbers rounded for reading aloud; na_rep
     (e.g. "–") marks a quantity a model does not have."""
     return frame.style.format(precision=digits, na_rep=na_rep)
-
-
-def p_value_text(p: float) -> str:
-    """A p-value as a table shows it: "< 0.001", three decimals, or "–" when there is none."""
-    if not np.isfinite(p):
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def run_with_progress(work: Callable, label: str):
