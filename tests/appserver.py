@@ -81,10 +81,6 @@ class AppServer:
 def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL (TEST_POSTGRES_URL's server if set) with a new database."""
     import tempfile
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     from tests import pgserver
 
@@ -93,17 +89,11 @@ def postgres_url() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="lmm-class-pg-"))  # its own: postgres must enter it
     if started:
         admin = pgserver.start(folder)
-    name = f"class_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url, drop = pgserver.fresh_database(admin, prefix="class")
     try:
-        yield make_url(admin).set(drivername="postgresql+psycopg", database=name) \
-            .render_as_string(hide_password=False)
+        yield url
     finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        drop()
         if started:
             pgserver.stop(folder)
 

@@ -9,7 +9,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # ----- databases: every store test runs on SQLite and on PostgreSQL ---------------------------
 import tempfile  # noqa: E402
-import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -35,31 +34,15 @@ def postgres_admin_url():
     pgserver.stop(folder)
 
 
-def _fresh_postgres_database(admin_url: str) -> tuple[str, callable]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-    return url.render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A URL of a new, empty database, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
-    url, drop = _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+    from tests import pgserver
+
+    url, drop = pgserver.fresh_database(request.getfixturevalue("postgres_admin_url"))
     yield url
     drop()
 

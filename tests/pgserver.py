@@ -18,9 +18,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["PostgresUnavailable", "find_bin_dir", "start", "stop"]
+__all__ = ["PostgresUnavailable", "find_bin_dir", "start", "stop", "fresh_database"]
 
 
 class PostgresUnavailable(RuntimeError):
@@ -94,6 +96,26 @@ def stop(folder: Path) -> None:
         _run([str(find_bin_dir() / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
               "-w", "stop"], _owner())
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(admin_url: str, prefix: str = "test") -> tuple[str, Callable[[], None]]:
+    """(URL, drop): a new, empty database on the server of ``admin_url``, with psycopg 3 as
+    the app uses; drop() removes it (also with connections still open)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False), drop
 
 
 if __name__ == "__main__":

@@ -6,18 +6,16 @@ Each test starts `streamlit run streamlit_app.py` (tests/appserver.py), so they 
 
 from __future__ import annotations
 
-import uuid
-
 import httpx2 as httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 import store
 from classroom import host, open_store
 from classroom.playlists import Slot
 from classroom.rounds import build_round
 from store import classroom_tables as t
+from tests import pgserver
 from tests.appserver import AppServer
 
 pytestmark = pytest.mark.slow
@@ -108,15 +106,9 @@ def test_a_killed_server_restarts_where_the_game_was(tmp_path):
 
 @pytest.fixture
 def shared_postgres(postgres_admin_url):
-    name = f"two_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(postgres_admin_url).set(drivername="postgresql+psycopg", database=name) \
-        .render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url, drop = pgserver.fresh_database(postgres_admin_url, prefix="two")
+    yield url
+    drop()
 
 
 def test_two_servers_on_one_postgresql_count_every_answer_once(tmp_path, shared_postgres):
