@@ -35,13 +35,27 @@ if str(ROOT) not in sys.path:
 from classroom import host, lecture_playlist, open_store  # noqa: E402
 from classroom.playlists import Slot  # noqa: E402
 from classroom.rounds import build_round  # noqa: E402
+from games import GAMES  # noqa: E402
+from games.answers import InvalidAnswer  # noqa: E402
 from tests.appserver import AppServer, cpu_seconds, peak_rss_mb, postgres_url, rss_mb  # noqa: E402
 
 BURST = 5.0
 
 
 def random_answer(round_, rng: random.Random) -> dict:
-    """A valid answer, as a student's phone would send it (numbers as typed text)."""
+    """A valid answer, as a student's phone would send it (numbers as typed text): drawn until
+    the game accepts it (a bootstrap interval's lower end must be below its upper end)."""
+    for _ in range(50):
+        answer = _draw(round_, rng)
+        try:
+            GAMES[round_.game].score(round_, answer)
+        except InvalidAnswer:
+            continue
+        return answer
+    raise RuntimeError(f"no valid random answer for {round_.game} seed {round_.seed}")
+
+
+def _draw(round_, rng: random.Random) -> dict:
     answer = {}
     for q in round_.questions:
         if q.kind == "choice":
